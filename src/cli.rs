@@ -1,0 +1,130 @@
+//! The command line as the user types it (raw flags, no resolution). The commands and flags
+//! are the contract in `../shared/docs/DESIGN.md`; resolving them into configuration is the
+//! job of each command's module.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "paved", version, about = "The paved road for Go services: scaffold and lint")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a production-ready Go HTTP service
+    New(NewArgs),
+    /// Check a repository against the paved policies
+    Lint(LintArgs),
+    /// List every rule with its severity and title
+    Rules(RulesArgs),
+    /// Show a rule's rationale, fix and examples
+    Explain(ExplainArgs),
+    /// Work with Rego policies
+    Policy(PolicyArgs),
+    /// Render a Helm chart the way paved lints it, like `helm template`
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiChoice {
+    Github,
+    Gitlab,
+    Both,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Service name: a DNS-1123 label (names the binary, image and chart)
+    pub name: Option<String>,
+    /// Go module path [default: NAME]
+    #[arg(long)]
+    pub module: Option<String>,
+    /// Directory to write into [default: ./NAME]
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// HTTP port the service listens on [default: 8080]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Go version, X.Y or X.Y.Z [default: the `go` on PATH]
+    #[arg(long = "go-version", value_name = "X.Y")]
+    pub go_version: Option<String>,
+    /// CI configuration to write [default: github]
+    #[arg(long, value_enum)]
+    pub ci: Option<CiChoice>,
+    /// Image registry, HOST/ORG [default: derived from the module path]
+    #[arg(long, value_name = "HOST/ORG")]
+    pub registry: Option<String>,
+    /// Do not write a Helm chart
+    #[arg(long)]
+    pub no_helm: bool,
+    /// Ask nothing; use defaults for every missing value
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Write into a non-empty directory, overwriting files paved generates
+    #[arg(long)]
+    pub force: bool,
+    /// List the files that would be written and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint [default: .]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, default_value = "human")]
+    pub format: String,
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    #[arg(long = "fail-on", default_value = "error")]
+    pub fail_on: String,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long)]
+    pub policy: Vec<PathBuf>,
+    #[arg(long)]
+    pub values: Vec<PathBuf>,
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    #[arg(long = "write-baseline")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, default_value = "human")]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the *_test.rego rules of built-in or custom policies
+    Test { dirs: Vec<PathBuf> },
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    pub chart: PathBuf,
+    #[arg(long)]
+    pub values: Vec<PathBuf>,
+    #[arg(long)]
+    pub release: Option<String>,
+    #[arg(long)]
+    pub namespace: Option<String>,
+}

@@ -1,0 +1,25 @@
+//! One function per subcommand: each turns raw flags into a call into the library halves.
+
+use anyhow::Result;
+
+use crate::Status;
+use crate::cli::{Cli, Command};
+
+mod new;
+
+pub fn dispatch(cli: Cli) -> Result<Status> {
+    match cli.command {
+        Command::New(args) => new::run(args),
+        Command::Lint(_) => not_implemented("lint"),
+        Command::Rules(_) => not_implemented("rules"),
+        Command::Explain(_) => not_implemented("explain"),
+        Command::Policy(_) => not_implemented("policy test"),
+        Command::Render(_) => not_implemented("render"),
+    }
+}
+
+/// Commands whose issues have not landed yet say so plainly and exit 2, never pretend.
+fn not_implemented(command: &str) -> Result<Status> {
+    eprintln!("paved {command}: not implemented yet");
+    Ok(Status::Usage)
+}

@@ -1,0 +1,17 @@
+//! The `paved` binary: parse the command line, run the command, map the outcome to an exit code.
+//! Everything else lives in the library so tests can drive it directly.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = paved::cli::Cli::parse();
+    match paved::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            eprintln!("{} {err:#}", console::style("error:").red().bold());
+            paved::Status::Usage.into()
+        }
+    }
+}
