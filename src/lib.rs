@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod parse;
 pub mod scaffold;
 
 /// Process outcome, mapped to the exit codes DESIGN.md fixes.

@@ -13,6 +13,8 @@ use super::validate;
 use crate::cli::{CiChoice, NewArgs};
 
 pub const DEFAULT_PORT: u16 = 8080;
+/// Helm refuses release names longer than 53 characters, and the chart is installed as NAME.
+pub const MAX_HELM_NAME: usize = 53;
 /// Used when the module path names no known code host to derive a registry from.
 pub const FALLBACK_REGISTRY: &str = "ghcr.io/example";
 
@@ -130,6 +132,14 @@ pub fn resolve(
         (false, None) => true,
     };
 
+    if helm && name.len() > MAX_HELM_NAME {
+        bail!(
+            "invalid NAME: {name:?} is {} characters; Helm release names have at most {MAX_HELM_NAME}, and the \
+             chart is installed under NAME (shorten it, or pass --no-helm)",
+            name.len()
+        );
+    }
+
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(&name));
     Ok(Options {
         name,
@@ -191,6 +201,15 @@ mod tests {
             let err = resolve(&args(&argv), None, GO).unwrap_err().to_string();
             assert!(err.contains(needle), "{argv:?}: {err}");
         }
+    }
+
+    #[test]
+    fn names_longer_than_a_helm_release_need_no_helm() {
+        let long = "a".repeat(54);
+        let err = resolve(&args(&[&long]), None, GO).unwrap_err().to_string();
+        assert!(err.contains("at most 53"), "{err}");
+        assert!(resolve(&args(&[&long, "--no-helm"]), None, GO).is_ok());
+        assert!(resolve(&args(&[&"a".repeat(53)]), None, GO).is_ok());
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! Shared helpers for the integration tests: run the paved binary, generate projects into
+//! temporary directories, and find the external tools used as test oracles.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn paved() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paved"));
+    cmd.env("NO_COLOR", "1").env_remove("PAVED_TEST_FAIL_AFTER");
+    cmd
+}
+
+/// Runs `paved new NAME --yes <extra>` into `<tmp>/NAME` and returns the project dir.
+pub fn generate(tmp: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let dir = tmp.join(name);
+    let out = paved()
+        .args(["new", name, "--yes", "--dir"])
+        .arg(&dir)
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run paved");
+    assert!(out.status.success(), "paved new failed: {}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+/// Every file below `dir`, keyed by its `/`-separated relative path.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Finds an oracle tool on PATH (scripts/setup-test-tools.sh installs them; scripts/test.sh
+/// puts them on PATH). Under CI a missing tool fails the test; locally the test is skipped
+/// with a note, so a developer without the tools can still run the rest.
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file()));
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{name} is not on PATH; run scripts/setup-test-tools.sh (CI must never skip this test)");
+        }
+        eprintln!("skipping: {name} is not on PATH (run scripts/test.sh to install the test tools)");
+    }
+    found
+}
+
+/// The Python of the test-tools venv (it has helm_python), if the tools are set up.
+pub fn oracle_python() -> Option<PathBuf> {
+    let python = std::env::var_os("PAVED_TOOLS").map(|t| PathBuf::from(t).join("venv/bin/python"));
+    match python {
+        Some(p) if p.is_file() => Some(p),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("PAVED_TOOLS is not set up; run scripts/setup-test-tools.sh (CI must never skip this test)");
+            }
+            eprintln!("skipping: PAVED_TOOLS venv not found (run scripts/test.sh)");
+            None
+        }
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+pub fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Snapshot settings: every insta snapshot lives in the top-level `snapshots/`.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Whether the tests run as root (permission bits do not bind root).
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.trim_ascii() == b"0").unwrap_or(false)
+}
