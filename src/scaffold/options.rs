@@ -106,7 +106,11 @@ pub fn resolve(
             let default = go_release::default_target(installed_go);
             let check_go = |s: &str| go_release::from_flag(s).map(|_| ()).map_err(|e| e.to_string());
             let answer = p.text("Go version", &default.go_mod.to_string(), &check_go)?;
-            if answer == default.go_mod.to_string() { default } else { go_release::from_flag(&answer)? }
+            if answer == default.go_mod.to_string() {
+                default
+            } else {
+                GoTarget { source: "your answer", ..go_release::from_flag(&answer)? }
+            }
         }
         (None, None) => go_release::default_target(installed_go),
     };
