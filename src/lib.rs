@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod lint;
 pub mod parse;
+pub mod report;
 pub mod scaffold;
 
 /// Process outcome, mapped to the exit codes DESIGN.md fixes.

@@ -5,12 +5,13 @@ use anyhow::Result;
 use crate::Status;
 use crate::cli::{Cli, Command};
 
+mod lint;
 mod new;
 
 pub fn dispatch(cli: Cli) -> Result<Status> {
     match cli.command {
         Command::New(args) => new::run(args),
-        Command::Lint(_) => not_implemented("lint"),
+        Command::Lint(args) => lint::run(args),
         Command::Rules(_) => not_implemented("rules"),
         Command::Explain(_) => not_implemented("explain"),
         Command::Policy(_) => not_implemented("policy test"),

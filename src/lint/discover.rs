@@ -1,0 +1,199 @@
+//! Finding the files to lint and deciding, in this one place, what each file is.
+//!
+//! The walk honours `.gitignore` (also outside a git repository), sees hidden files (so
+//! `.github/` and `.gitlab-ci.yml` are found), skips `.git`, never follows symlinks (so it
+//! cannot leave the tree or loop) and yields only regular files (no FIFOs or devices). A
+//! directory holding `Chart.yaml` is a Helm chart: it is claimed as a unit and its files are
+//! not linted one by one (its templates are not YAML until rendered).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Dockerfile,
+    Makefile,
+    GithubWorkflow,
+    GitlabCi,
+    /// Any other YAML: linted as Kubernetes manifests when its documents have apiVersion and kind.
+    Yaml,
+    Shell,
+    GoMod,
+}
+
+/// Classifies a file by its path alone (no I/O).
+pub fn classify(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+        || lower.starts_with("containerfile.")
+    {
+        return Some(Kind::Dockerfile);
+    }
+    if name == "Makefile" || name == "makefile" || name == "GNUmakefile" || lower.ends_with(".mk") {
+        return Some(Kind::Makefile);
+    }
+    if name == "go.mod" {
+        return Some(Kind::GoMod);
+    }
+    let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if is_yaml && (name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml") {
+        return Some(Kind::GitlabCi);
+    }
+    if is_yaml {
+        let mut parts = path.components().rev().skip(1).map(|c| c.as_os_str());
+        if parts.next().is_some_and(|p| p == "workflows") && parts.next().is_some_and(|p| p == ".github") {
+            return Some(Kind::GithubWorkflow);
+        }
+        return Some(Kind::Yaml);
+    }
+    if lower.ends_with(".sh") || lower.ends_with(".bash") {
+        return Some(Kind::Shell);
+    }
+    None
+}
+
+/// One file to lint.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to show it: relative to the current directory, `/`-separated.
+    pub display: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Candidate>,
+    /// Helm chart directories (display form), claimed as units.
+    pub charts: Vec<String>,
+    /// Paths that could not be walked, with the reason (reported as findings by the caller).
+    pub errors: Vec<(String, String)>,
+}
+
+/// The display form of a path: relative to `cwd` when below it, `/`-separated, no `./`.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = path.strip_prefix(cwd).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    let joined = joined.replace("//", "/");
+    if joined.is_empty() { ".".to_string() } else { joined }
+}
+
+fn is_chart_dir(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
+}
+
+/// Walks `roots` (files or directories) and classifies every file found.
+pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
+    let mut out = Discovery::default();
+    for root in roots {
+        let meta = match std::fs::symlink_metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors.push((display_path(root, cwd), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if meta.is_file() || (meta.file_type().is_symlink() && root.is_file()) {
+            // A file named explicitly is linted even when .gitignore would skip it; an unknown
+            // name is read as YAML if it looks like YAML, else reported.
+            match classify(root) {
+                Some(kind) => out.files.push(Candidate { path: root.clone(), display: display_path(root, cwd), kind }),
+                None => out.errors.push((display_path(root, cwd), "paved does not know how to lint this file".into())),
+            }
+            continue;
+        }
+        if is_chart_dir(root) {
+            out.charts.push(display_path(root, cwd));
+            continue;
+        }
+        let mut charts = Vec::new();
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .ignore(false)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.errors.push((display_path(root, cwd), format!("cannot walk: {e}")));
+                    continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else { continue };
+            let path = entry.path();
+            if charts.iter().any(|c: &PathBuf| path.starts_with(c)) {
+                continue;
+            }
+            if ft.is_dir() {
+                if entry.depth() > 0 && is_chart_dir(path) {
+                    out.charts.push(display_path(path, cwd));
+                    charts.push(path.to_path_buf());
+                }
+                continue;
+            }
+            if !ft.is_file() {
+                continue; // symlinks, FIFOs, sockets, devices
+            }
+            if let Some(kind) = classify(path) {
+                out.files.push(Candidate { path: path.to_path_buf(), display: display_path(path, cwd), kind });
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.display.cmp(&b.display));
+    out.files.dedup_by(|a, b| a.display == b.display);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_name() {
+        let k = |p: &str| classify(Path::new(p));
+        assert_eq!(k("Dockerfile"), Some(Kind::Dockerfile));
+        assert_eq!(k("build/Dockerfile.prod"), Some(Kind::Dockerfile));
+        assert_eq!(k("api.Dockerfile"), Some(Kind::Dockerfile));
+        assert_eq!(k("Containerfile"), Some(Kind::Dockerfile));
+        assert_eq!(k("Makefile"), Some(Kind::Makefile));
+        assert_eq!(k("GNUmakefile"), Some(Kind::Makefile));
+        assert_eq!(k("scripts/rules.mk"), Some(Kind::Makefile));
+        assert_eq!(k(".github/workflows/ci.yml"), Some(Kind::GithubWorkflow));
+        assert_eq!(k("x/.github/workflows/ci.yaml"), Some(Kind::GithubWorkflow));
+        assert_eq!(k(".github/dependabot.yml"), Some(Kind::Yaml));
+        assert_eq!(k(".gitlab-ci.yml"), Some(Kind::GitlabCi));
+        assert_eq!(k("deploy/app.yaml"), Some(Kind::Yaml));
+        assert_eq!(k("hack/test.sh"), Some(Kind::Shell));
+        assert_eq!(k("go.mod"), Some(Kind::GoMod));
+        assert_eq!(k("main.go"), None);
+        assert_eq!(k("README.md"), None);
+        assert_eq!(k("Makefile.am"), None);
+    }
+
+    #[test]
+    fn display_paths_are_relative_and_slashed() {
+        let cwd = Path::new("/repo");
+        assert_eq!(display_path(Path::new("/repo/deploy/app.yaml"), cwd), "deploy/app.yaml");
+        assert_eq!(display_path(Path::new("./deploy/app.yaml"), cwd), "deploy/app.yaml");
+        assert_eq!(display_path(Path::new("/elsewhere/x"), cwd), "/elsewhere/x");
+    }
+}

@@ -1,0 +1,89 @@
+//! GitHub Actions workflow → input: `input.workflow` (the workflow as written), `images` (job
+//! `container:`, `services:` and `docker://` steps) and `commands` (every `run:` step, with the
+//! workflow, job and step `env:` in effect).
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{Built, CommandFact, FileInput, ImageFact, commands_in_yaml_script, document, scalar_string};
+use crate::parse::ParseError;
+use crate::parse::yaml::{self, Limits, Node};
+
+/// `env:` as a string map; expressions (`${{ }}`) are kept as written.
+fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
+    node.and_then(Node::as_map)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((yaml::key_text(k).into_owned(), scalar_string(v)?)))
+        .collect()
+}
+
+/// A `container:`/service value: a string, or a map with `image`.
+fn image_node(node: &Node) -> Option<&Node> {
+    if node.as_str().is_some() { Some(node) } else { node.get("image").filter(|n| n.as_str().is_some()) }
+}
+
+pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
+    let docs = yaml::parse_stream(text, &Limits::default())?;
+    let Some(root) = docs.into_iter().next().map(|d| d.root) else { return Ok(Built::NotApplicable) };
+    let mut images = Vec::new();
+    let mut commands: Vec<CommandFact> = Vec::new();
+    let workflow_env = env_map(root.get("env"));
+
+    for (job_key, job) in root.get("jobs").and_then(Node::as_map).into_iter().flatten() {
+        let job_name = yaml::key_text(job_key).into_owned();
+        if let Some(n) = job.get("container").and_then(image_node) {
+            images.push(ImageFact::new(n.as_str().unwrap_or_default(), "container", n.pos));
+        }
+        for (_, svc) in job.get("services").and_then(Node::as_map).into_iter().flatten() {
+            if let Some(n) = image_node(svc) {
+                images.push(ImageFact::new(n.as_str().unwrap_or_default(), "service", n.pos));
+            }
+        }
+        let mut job_env = workflow_env.clone();
+        job_env.extend(env_map(job.get("env")));
+        for step in job.get("steps").and_then(Node::as_seq).into_iter().flatten() {
+            if let Some(uses) = step.get("uses")
+                && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
+            {
+                images.push(ImageFact::new(image, "uses", uses.pos));
+            }
+            if let Some(run) = step.get("run")
+                && let Some(script) = run.as_str()
+            {
+                let mut env = job_env.clone();
+                env.extend(env_map(step.get("env")));
+                commands.extend(commands_in_yaml_script(run, script, &env, "run", &job_name));
+            }
+        }
+    }
+    let extra = json!({ "workflow": root.to_json() });
+    Ok(Built::Input(Box::new(FileInput {
+        input: document(path, "github-workflow", images, commands, extra),
+        objects: Vec::new(),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Pos;
+
+    #[test]
+    fn run_commands_carry_file_positions_and_env() {
+        let text = "\"on\": push\nenv:\n  A: \"1\"\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    container: golang:latest\n    env: {B: x}\n    steps:\n      - run: |\n          echo hi\n          CGO_ENABLED=0 go test ./...\n        env:\n          C: \"3\"\n      - uses: docker://alpine\n";
+        let Built::Input(fi) = build("w.yml", text).unwrap() else { panic!() };
+        let cmds = fi.input["commands"].as_array().unwrap();
+        assert_eq!(cmds.len(), 2);
+        assert_eq!((cmds[1]["line"].as_u64(), cmds[1]["col"].as_u64()), (Some(12), Some(11)));
+        assert_eq!(cmds[1]["env"]["CGO_ENABLED"], "0");
+        assert_eq!(cmds[1]["inherited_env"], json!({"A": "1", "B": "x", "C": "3"}));
+        assert_eq!(cmds[1]["owner"], "test");
+        let images = fi.input["images"].as_array().unwrap();
+        assert_eq!(images[0]["image"], "golang:latest");
+        assert_eq!((images[0]["line"].as_u64(), images[0]["col"].as_u64()), (Some(7), Some(16)));
+        assert_eq!(images[1]["context"], "uses");
+        assert_eq!(fi.locate("/commands/1"), Pos::new(12, 11));
+    }
+}

@@ -1,0 +1,108 @@
+//! `--format human`: one block per finding, `path:line:col: severity[rule] message`, the
+//! source line with a caret under the column, the fix as help, then a summary line. Colour only
+//! when the caller says so (a TTY and `NO_COLOR` unset).
+
+use std::fmt::Write;
+
+use console::Style;
+
+use crate::lint::Report;
+use crate::lint::finding::Severity;
+
+struct Styles {
+    path: Style,
+    error: Style,
+    warning: Style,
+    info: Style,
+    dim: Style,
+    caret: Style,
+}
+
+impl Styles {
+    fn new(color: bool) -> Self {
+        let s = |style: Style| style.force_styling(color);
+        Self {
+            path: s(Style::new().bold()),
+            error: s(Style::new().red().bold()),
+            warning: s(Style::new().yellow().bold()),
+            info: s(Style::new().cyan().bold()),
+            dim: s(Style::new().dim()),
+            caret: s(Style::new().red()),
+        }
+    }
+
+    fn severity(&self, s: Severity) -> &Style {
+        match s {
+            Severity::Error => &self.error,
+            Severity::Warning => &self.warning,
+            Severity::Info => &self.info,
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let st = Styles::new(color);
+    let mut out = String::new();
+    for f in &report.findings {
+        let col = f.column.map(|c| format!(":{c}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            st.path.apply_to(format!("{}:{}{col}", f.path, f.line)),
+            st.severity(f.severity).apply_to(format!("{}[{}]", f.severity.as_str(), f.rule)),
+            f.message
+        );
+        let source_line = report.sources.get(&f.path).and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize));
+        if let Some(line) = source_line {
+            let number = f.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let shown = line.replace('\t', "    ");
+            let _ = writeln!(out, "{} {}", gutter, st.dim.apply_to("|"));
+            let _ = writeln!(out, "{} {} {}", st.dim.apply_to(&number), st.dim.apply_to("|"), shown.trim_end());
+            if let Some(c) = f.column {
+                let pad: String = line
+                    .chars()
+                    .take(c.saturating_sub(1) as usize)
+                    .map(|ch| if ch == '\t' { "    " } else { " " })
+                    .collect();
+                let _ = writeln!(out, "{} {} {pad}{}", gutter, st.dim.apply_to("|"), st.caret.apply_to("^"));
+            }
+        }
+        if !f.help.is_empty() {
+            let gutter = " ".repeat(f.line.to_string().len());
+            let _ = writeln!(out, "{gutter} {} {}", st.dim.apply_to("= help:"), f.help);
+        }
+        out.push('\n');
+    }
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let summary = if report.findings.is_empty() {
+        format!("No findings in {}.", plural(report.files, "file"))
+    } else {
+        let counts: Vec<String> =
+            [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")]
+                .into_iter()
+                .filter(|(s, _)| count(*s) > 0)
+                .map(|(s, word)| plural(count(s), word))
+                .collect();
+        format!(
+            "Found {} ({}) in {}.",
+            plural(report.findings.len(), "finding"),
+            counts.join(", "),
+            plural(report.files, "file"),
+        )
+    };
+    let _ = writeln!(out, "{summary}");
+    if !report.charts.is_empty() {
+        let _ = writeln!(
+            out,
+            "Note: {} not linted yet (Helm rendering is not implemented): {}",
+            plural(report.charts.len(), "Helm chart"),
+            report.charts.join(", ")
+        );
+    }
+    out
+}

@@ -1,0 +1,25 @@
+//! `--format json`: the stable shape DESIGN.md fixes (`version`, `findings`, `suppressed`,
+//! `summary`).
+
+use serde_json::json;
+
+use crate::lint::Report;
+use crate::lint::finding::Severity;
+
+pub fn render(report: &Report) -> String {
+    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let doc = json!({
+        "version": 1,
+        "findings": report.findings,
+        "suppressed": [],
+        "summary": {
+            "files": report.files,
+            "findings": report.findings.len(),
+            "suppressed": 0,
+            "errors": errors,
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
