@@ -1,0 +1,26 @@
+package paved.rules.dockerfile_user_root_test
+
+import rego.v1
+
+import data.paved.rules.dockerfile_user_root as rule
+
+df(users) := {"kind": "dockerfile", "dockerfile": {"stages": [
+	{"from": {"line": 1, "col": 1}, "last_user": null},
+	{"from": {"line": 5, "col": 1}, "last_user": users},
+]}}
+
+test_fires_without_user if {
+	count(rule.findings) == 1 with input as df(null)
+}
+
+test_fires_for_root if {
+	every u in ["root", "0"] {
+		count(rule.findings) == 1 with input as df({"user": u, "group": null, "line": 7, "col": 1})
+	}
+}
+
+test_quiet_for_non_root if {
+	every u in ["65532", "nonroot", "app"] {
+		count(rule.findings) == 0 with input as df({"user": u, "group": null, "line": 7, "col": 1})
+	}
+}

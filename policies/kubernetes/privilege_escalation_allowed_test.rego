@@ -1,0 +1,22 @@
+package paved.rules.privilege_escalation_allowed_test
+
+import rego.v1
+
+import data.paved.rules.privilege_escalation_allowed as rule
+
+wl(kind, long_running, pod, containers) := {"workloads": [{
+	"kind": kind, "name": "web", "long_running": long_running, "object_index": 0,
+	"pointer": "/objects/0/object/spec/template/spec", "pod": pod,
+	"containers": [{"pointer": sprintf("/objects/0/object/spec/template/spec/containers/%d", [i]), "init": false, "container": c} | some i, c in containers],
+}]}
+
+test_fires_when_not_false if {
+	count(rule.findings) == 1 with input as wl("Deployment", true, {}, [{"name": "app"}])
+	fs := rule.findings with input as wl("Deployment", true, {}, [{"name": "app", "securityContext": {"allowPrivilegeEscalation": true}}])
+	some f in fs
+	endswith(f.pointer, "/securityContext/allowPrivilegeEscalation")
+}
+
+test_quiet_when_false if {
+	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "securityContext": {"allowPrivilegeEscalation": false}}])
+}

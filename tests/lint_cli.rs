@@ -1,0 +1,175 @@
+//! `paved lint` end to end through the binary: exact JSON findings on a small realistic repo,
+//! exit codes, hostile input that must become parse-error findings without stopping the run,
+//! and zero findings on every project `paved new` generates.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use common::{paved, run, text};
+use serde_json::Value;
+
+fn lint(dir: &Path, args: &[&str]) -> Output {
+    run(paved().current_dir(dir).arg("lint").args(args))
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
+}
+
+fn triples(v: &Value) -> Vec<(String, String, u64)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().into(), f["path"].as_str().unwrap().into(), f["line"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn realistic_repo_exact_findings() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repos/service");
+    let out = lint(&repo, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v = json(&out);
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        triples(&v),
+        vec![
+            (s("image-latest-tag"), s(".github/workflows/ci.yml"), 6),
+            (s("go-test-timeout-missing"), s(".github/workflows/ci.yml"), 11),
+            (s("cgo-not-disabled"), s("Dockerfile"), 7),
+            (s("dockerfile-user-root"), s("Dockerfile"), 9),
+            (s("go-test-timeout-missing"), s("Makefile"), 5),
+            (s("liveness-probe-missing"), s("deploy/k8s.yaml"), 20),
+            (s("resource-limits-missing"), s("deploy/k8s.yaml"), 20),
+        ]
+    );
+    // ignored/Dockerfile (FROM ubuntu) is in .gitignore and must not be linted.
+    assert_eq!(v["summary"]["files"], 5);
+    assert_eq!(v["summary"]["findings"], 7);
+    assert_eq!(v["summary"]["errors"], 7);
+    assert_eq!(v["version"], 1);
+    let first = &v["findings"][0];
+    assert_eq!(first["column"], 16);
+    assert_eq!(first["severity"], "error");
+    assert!(first["help"].as_str().unwrap().contains("Pin a version tag"));
+
+    // Paths are relative to the current directory, with `/`.
+    let out = run(paved().current_dir(repo.parent().unwrap()).args(["lint", "service/Makefile", "--format", "json"]));
+    assert_eq!(triples(&json(&out)), vec![(s("go-test-timeout-missing"), s("service/Makefile"), 5)]);
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Only a hardening finding (a warning): exit 0 by default, 1 with --fail-on warning.
+    fs::write(
+        tmp.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n  - name: c\n    image: busybox:1.36\n    resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n",
+    )
+    .unwrap();
+    assert_eq!(lint(tmp.path(), &[]).status.code(), Some(0));
+    assert_eq!(lint(tmp.path(), &["--fail-on", "warning"]).status.code(), Some(1));
+    assert_eq!(lint(tmp.path(), &["--fail-on", "never"]).status.code(), Some(0));
+    let out = lint(tmp.path(), &["--format", "json"]);
+    assert_eq!(triples(&json(&out)), vec![("read-only-root-fs-missing".into(), "pod.yaml".into(), 7)]);
+    for bad in [&["--format", "xml"][..], &["--fail-on", "fatal"][..]] {
+        let out = lint(tmp.path(), bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out));
+    }
+    let out = lint(tmp.path(), &["does-not-exist"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("parse-error") && text(&out).contains("does-not-exist"), "{}", text(&out));
+}
+
+#[test]
+fn output_file_and_no_color() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("Dockerfile"), "FROM alpine\nUSER 1\n").unwrap();
+    let out = lint(tmp.path(), &["--output", "report.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let v: Value = serde_json::from_str(&fs::read_to_string(tmp.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "image-latest-tag");
+    // Not a TTY: never colour.
+    let out = lint(tmp.path(), &[]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'), "{}", text(&out));
+}
+
+/// Hostile input: each bad file becomes a parse-error finding at its line, and the healthy file
+/// beside them is still linted.
+#[test]
+fn hostile_files_become_findings_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(
+        d.join("healthy.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n",
+    )
+    .unwrap();
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, prev) in
+        ["b", "c", "d", "e", "f", "g", "h", "i", "j"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+    }
+    fs::write(d.join("bomb.yaml"), bomb).unwrap();
+    fs::write(d.join("deep.yaml"), "[".repeat(100_000)).unwrap();
+    fs::write(d.join("invalid.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n").unwrap();
+    fs::write(d.join("binary.yaml"), b"apiVersion: v1\x00\x01\x02kind: Pod\n").unwrap();
+    fs::write(d.join("latin1.Dockerfile"), b"FROM alpine:3.20\n# caf\xe9\nUSER 0\n").unwrap();
+    fs::write(d.join("nofrom.Dockerfile"), "RUN echo hi\n").unwrap();
+    fs::write(d.join("huge.yaml"), vec![b'#'; 11 * 1024 * 1024]).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+        std::os::unix::fs::symlink(d.join("missing"), d.join("dangling.yaml")).unwrap();
+        let fifo = d.join("fifo.yaml");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    }
+
+    let start = std::time::Instant::now();
+    let out = lint(d, &["--format", "json"]);
+    assert!(start.elapsed().as_secs() < 30, "lint took {:?}", start.elapsed());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v = json(&out);
+    let found = triples(&v);
+    let has = |rule: &str, path: &str| found.iter().any(|(r, p, _)| r == rule && p == path);
+    for path in ["bomb.yaml", "deep.yaml", "invalid.yaml", "binary.yaml", "nofrom.Dockerfile", "huge.yaml"] {
+        assert!(has("parse-error", path), "no parse-error for {path}: {found:?}");
+    }
+    let invalid = v["findings"].as_array().unwrap().iter().find(|f| f["path"] == "invalid.yaml").unwrap();
+    assert_eq!((invalid["line"].as_u64(), invalid["column"].as_u64()), (Some(4), Some(9)), "{invalid}");
+    assert!(invalid["message"].as_str().unwrap().contains("unclosed bracket"), "{invalid}");
+    // Non-UTF-8 text is linted lossily; the healthy file is linted normally.
+    assert!(has("dockerfile-user-root", "latin1.Dockerfile"), "{found:?}");
+    assert!(has("image-latest-tag", "healthy.yaml"), "{found:?}");
+    // Links and FIFOs are neither followed nor read.
+    assert!(
+        !found.iter().any(|(_, p, _)| p.contains("loop/") || p.contains("fifo") || p.contains("dangling")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn generated_projects_lint_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let variants: &[(&str, &[&str])] = &[
+        ("default", &[]),
+        ("gitlab", &["--ci", "gitlab"]),
+        ("both", &["--ci", "both", "--module", "github.com/acme/both"]),
+        ("none", &["--ci", "none", "--no-helm"]),
+        ("other", &["--port", "9090", "--go-version", "1.24", "--registry", "registry.example.com:5000/team"]),
+    ];
+    for (name, extra) in variants {
+        let dir = common::generate(tmp.path(), name, extra);
+        let out = lint(&dir, &["--format", "json", "--fail-on", "info"]);
+        let v = json(&out);
+        assert_eq!(v["findings"], serde_json::json!([]), "{name}: {}", text(&out));
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert!(v["summary"]["files"].as_u64().unwrap() >= 3, "{name}: {v}");
+    }
+}

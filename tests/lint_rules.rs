@@ -1,0 +1,56 @@
+//! Every rule, alone, on its fixtures (`tests/fixtures/rules/<rule>/fire` must produce findings
+//! of that rule, `pass` none): the human output of each rule's findings is snapshotted, so the
+//! snapshot shows exactly what a user sees. A rule without both fixture directories fails here.
+
+use std::path::{Path, PathBuf};
+
+use paved::lint::{self, DEFAULT_MAX_FILE_SIZE, Report, finding::FailOn};
+
+fn fixtures() -> PathBuf {
+    Path::new("tests/fixtures/rules").to_path_buf()
+}
+
+fn lint_dir(dir: &Path) -> Report {
+    let options = lint::Options {
+        paths: vec![dir.to_path_buf()],
+        fail_on: FailOn::At(lint::finding::Severity::Error),
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    };
+    lint::run(&options).expect("lint runs")
+}
+
+fn only(mut report: Report, rule: &str) -> Report {
+    report.findings.retain(|f| f.rule == rule);
+    report
+}
+
+#[test]
+fn every_rule_fires_on_its_fixture_and_not_on_its_counterexample() {
+    let engine = lint::engine::Engine::load(&[]).unwrap();
+    let mut checked = 0;
+    for rule in engine.rules() {
+        let dir = fixtures().join(&rule.id);
+        let (fire, pass) = (dir.join("fire"), dir.join("pass"));
+        assert!(fire.is_dir() && pass.is_dir(), "rule {} has no fixtures in {}", rule.id, dir.display());
+
+        let fired = only(lint_dir(&fire), &rule.id);
+        assert!(!fired.findings.is_empty(), "{} did not fire on {}", rule.id, fire.display());
+        for f in &fired.findings {
+            assert!(f.line >= 1 && f.column.is_some_and(|c| c >= 1), "{}: no position: {f:?}", rule.id);
+        }
+        let text = paved::report::human::render(&fired, false);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_snapshot_suffix(rule.id.clone());
+        settings.bind(|| insta::assert_snapshot!("rule", text));
+
+        let quiet = only(lint_dir(&pass), &rule.id);
+        assert!(quiet.findings.is_empty(), "{} fired on its pass fixture: {:#?}", rule.id, quiet.findings);
+        // The pass fixtures are clean for every other rule's parse too.
+        let all = lint_dir(&pass);
+        assert!(all.findings.iter().all(|f| f.rule != "parse-error"), "{}: {:#?}", rule.id, all.findings);
+        checked += 1;
+    }
+    assert_eq!(checked, 14, "the catalogue changed: update the fixture count deliberately");
+}
