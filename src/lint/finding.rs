@@ -76,3 +76,28 @@ impl Finding {
         (&self.path, self.line, self.column.unwrap_or(0), &self.rule)
     }
 }
+
+/// How a finding was suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// `# paved:ignore RULE -- reason` on or before the line.
+    Inline,
+    /// `# paved:ignore-file RULE -- reason` anywhere in the file.
+    File,
+    /// `ignore.paved.dev/RULE: "reason"` annotation on a Kubernetes object.
+    Annotation,
+    /// A per-path exclusion in the config file.
+    Config,
+    /// Present in the `--baseline` file.
+    Baseline,
+}
+
+/// A finding that matched a suppression: not a failure, but kept visible for auditors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
+    pub kind: SuppressionKind,
+}

@@ -17,7 +17,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use engine::Engine;
-use finding::{FailOn, Finding, PARSE_ERROR, Severity};
+use finding::{FailOn, Finding, PARSE_ERROR, Severity, Suppressed};
 use policy::RuleMeta;
 
 /// Files larger than this are not read; they become a `parse-error` finding.
@@ -34,6 +34,8 @@ pub struct Options {
 pub struct Report {
     /// Sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
+    /// Findings a suppression matched (not failures; shown to auditors in JSON/SARIF).
+    pub suppressed: Vec<Suppressed>,
     /// Files examined (read and parsed, whether or not they held anything to lint).
     pub files: usize,
     pub rules: Vec<RuleMeta>,
@@ -145,6 +147,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let mut report = Report {
         findings: Vec::new(),
+        suppressed: Vec::new(),
         files: found.files.len(),
         rules: engine.rules().to_vec(),
         sources: HashMap::new(),

@@ -11,11 +11,11 @@ pub fn render(report: &Report) -> String {
     let doc = json!({
         "version": 1,
         "findings": report.findings,
-        "suppressed": [],
+        "suppressed": report.suppressed,
         "summary": {
             "files": report.files,
             "findings": report.findings.len(),
-            "suppressed": 0,
+            "suppressed": report.suppressed.len(),
             "errors": errors,
         },
     });
