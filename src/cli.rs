@@ -97,6 +97,7 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// human, json, or markdown (the text of docs/rules.md)
     #[arg(long, default_value = "human")]
     pub format: String,
 }

@@ -7,13 +7,14 @@ use crate::cli::{Cli, Command};
 
 mod lint;
 mod new;
+mod rules;
 
 pub fn dispatch(cli: Cli) -> Result<Status> {
     match cli.command {
         Command::New(args) => new::run(args),
         Command::Lint(args) => lint::run(args),
-        Command::Rules(_) => not_implemented("rules"),
-        Command::Explain(_) => not_implemented("explain"),
+        Command::Rules(args) => rules::rules(args),
+        Command::Explain(args) => rules::explain(args),
         Command::Policy(_) => not_implemented("policy test"),
         Command::Render(_) => not_implemented("render"),
     }

@@ -2,6 +2,7 @@
 //! both cores, and collect located findings. Nothing here prints: reporters format the
 //! [`Report`].
 
+pub mod catalogue;
 pub mod discover;
 pub mod engine;
 pub mod finding;
@@ -149,7 +150,7 @@ pub fn run(options: &Options) -> Result<Report> {
         findings: Vec::new(),
         suppressed: Vec::new(),
         files: found.files.len(),
-        rules: engine.rules().to_vec(),
+        rules: catalogue::all(engine.rules()),
         sources: HashMap::new(),
         charts: found.charts,
         policy_errors: Vec::new(),

@@ -1,0 +1,143 @@
+//! The rule catalogue: the Rego rules' metadata plus the rules the engine itself enforces
+//! (`parse-error`, suppression hygiene). It feeds `paved rules`, `paved explain`, the SARIF
+//! rule list and `docs/rules.md`, so all of them say the same thing.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::finding::{PARSE_ERROR, Severity};
+use super::policy::RuleMeta;
+
+pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+pub const HELM_RENDER_ERROR: &str = "helm-render-error";
+
+fn internal(id: &str, severity: Severity, title: &str, description: &str, rationale: &str, fix: &str) -> RuleMeta {
+    RuleMeta {
+        id: id.into(),
+        severity,
+        title: title.into(),
+        description: description.into(),
+        rationale: rationale.into(),
+        fix: fix.into(),
+        package: String::new(),
+        file: "src/lint/catalogue.rs".into(),
+        builtin: true,
+        extra: BTreeMap::new(),
+    }
+}
+
+/// Rules enforced by the engine, not by a policy.
+pub fn internal_rules() -> Vec<RuleMeta> {
+    vec![
+        internal(
+            PARSE_ERROR,
+            Severity::Error,
+            "File cannot be read or parsed",
+            "A file paved should lint cannot be read (missing, unreadable, binary, over the size limit) or \
+             is not valid in its format; the finding points where parsing failed.",
+            "A file paved cannot parse is a file nothing checks: a broken manifest or pipeline also fails \
+             where it is used, and a gate must not pass it silently.",
+            "Fix the syntax at the reported position, or exclude the file in .paved.yaml if it is not meant \
+             to be valid (test data).",
+        ),
+        internal(
+            HELM_RENDER_ERROR,
+            Severity::Error,
+            "Helm chart cannot be rendered",
+            "A Helm chart fails to render with its values (a template error, `required` or `fail`, a \
+             values.schema.json violation) or uses something paved's renderer does not support; the \
+             finding names the template, line and construct.",
+            "What paved cannot render it cannot check, and a chart that does not render does not deploy.",
+            "Fix the template or values at the reported position; pass the values the chart needs with \
+             --values or `values:` in .paved.yaml.",
+        ),
+        internal(
+            SUPPRESSION_WITHOUT_REASON,
+            Severity::Warning,
+            "Suppression gives no reason",
+            "A `# paved:ignore`, `# paved:ignore-file`, `ignore.paved.dev/RULE` annotation or config ignore \
+             has no reason after `--`.",
+            "Auditors read suppressions: one without a reason cannot be reviewed, and nobody knows later \
+             whether it still applies.",
+            "Add the reason: `# paved:ignore image-latest-tag -- vendored chart, pinned upstream`.",
+        ),
+        internal(
+            UNUSED_SUPPRESSION,
+            Severity::Warning,
+            "Suppression matches no finding",
+            "An inline, file-level or annotation suppression names a rule that reports nothing where it applies \
+             (or names no known rule).",
+            "Stale suppressions hide the next real finding at that place and mislead readers.",
+            "Remove the suppression (or fix the rule id in it).",
+        ),
+    ]
+}
+
+/// Every rule, sorted by id.
+pub fn all(policy_rules: &[RuleMeta]) -> Vec<RuleMeta> {
+    let mut rules: Vec<RuleMeta> = policy_rules.iter().cloned().chain(internal_rules()).collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    rules
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `docs/rules.md`: generated from the catalogue (a test keeps the committed file current).
+pub fn markdown(rules: &[RuleMeta]) -> String {
+    let mut out = String::from(
+        "# paved rules\n\n<!-- Generated from the policies' METADATA by `paved rules --format markdown`; do not edit. -->\n\n\
+         | rule | severity | title |\n|---|---|---|\n",
+    );
+    for r in rules {
+        let _ = writeln!(out, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.severity.as_str(), one_line(&r.title));
+    }
+    for r in rules {
+        let _ = write!(
+            out,
+            "\n## {}\n\n**{}** · severity `{}` · defined in `{}`\n\n{}\n\n**Why:** {}\n\n**Fix:** {}\n",
+            r.id,
+            one_line(&r.title),
+            r.severity.as_str(),
+            r.file,
+            one_line(&r.description),
+            one_line(&r.rationale),
+            one_line(&r.fix)
+        );
+        if let Some(examples) = r.extra.get("examples").and_then(|e| e.as_object()) {
+            for (label, text) in examples {
+                if let Some(t) = text.as_str() {
+                    let _ = write!(out, "\n{}:\n\n```\n{}\n```\n", label, t.trim_end());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `paved explain RULE`.
+pub fn explain(r: &RuleMeta) -> String {
+    let mut out = format!(
+        "{} ({})\n{}\n\n{}\n\nWhy it matters:\n  {}\n\nHow to fix:\n  {}\n",
+        r.id,
+        r.severity.as_str(),
+        one_line(&r.title),
+        one_line(&r.description),
+        one_line(&r.rationale),
+        one_line(&r.fix)
+    );
+    if let Some(examples) = r.extra.get("examples").and_then(|e| e.as_object()) {
+        for (label, text) in examples {
+            if let Some(t) = text.as_str() {
+                let _ = write!(out, "\nExample ({label}):\n");
+                for line in t.lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        }
+    }
+    let _ = write!(out, "\nSuppress one finding with `# paved:ignore {} -- <reason>` on the line before it.\n", r.id);
+    out
+}
