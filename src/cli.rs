@@ -77,20 +77,31 @@ pub struct NewArgs {
 pub struct LintArgs {
     /// Files or directories to lint [default: .]
     pub paths: Vec<PathBuf>,
+    /// human, json, sarif, junit, github or gitlab
     #[arg(long, default_value = "human")]
     pub format: String,
+    /// Write the report to this file instead of stdout
     #[arg(long)]
     pub output: Option<PathBuf>,
-    #[arg(long = "fail-on", default_value = "error")]
-    pub fail_on: String,
+    /// Fail (exit 1) on findings at or above: error, warning, info or never [default: error, or the config's fail-on]
+    #[arg(long = "fail-on")]
+    pub fail_on: Option<String>,
+    /// Configuration file [default: .paved.yaml found from the lint root upwards]
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Do not read any configuration file
+    #[arg(long = "no-config", conflicts_with = "config")]
+    pub no_config: bool,
+    /// Extra directory of Rego policies (repeatable)
     #[arg(long)]
     pub policy: Vec<PathBuf>,
+    /// Helm values file for every chart (repeatable, merged in order)
     #[arg(long)]
     pub values: Vec<PathBuf>,
+    /// Report only findings not recorded in this baseline file
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file
     #[arg(long = "write-baseline")]
     pub write_baseline: Option<PathBuf>,
 }

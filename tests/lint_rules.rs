@@ -4,18 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use paved::lint::{self, DEFAULT_MAX_FILE_SIZE, Report, finding::FailOn};
+use paved::lint::{self, Report};
 
 fn fixtures() -> PathBuf {
     Path::new("tests/fixtures/rules").to_path_buf()
 }
 
 fn lint_dir(dir: &Path) -> Report {
-    let options = lint::Options {
-        paths: vec![dir.to_path_buf()],
-        fail_on: FailOn::At(lint::finding::Severity::Error),
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-    };
+    let options = lint::Options { config: lint::ConfigChoice::None, ..lint::Options::new(vec![dir.to_path_buf()]) };
     lint::run(&options).expect("lint runs")
 }
 

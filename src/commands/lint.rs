@@ -7,30 +7,39 @@ use anyhow::{Context, Result, bail};
 
 use crate::Status;
 use crate::cli::LintArgs;
-use crate::lint::{self, finding::FailOn};
+use crate::lint::{self, ConfigChoice, finding::FailOn};
 use crate::report::{self, Format};
 
 pub fn run(args: LintArgs) -> Result<Status> {
     let Some(format) = Format::parse(&args.format) else {
-        bail!("--format {:?}: supported formats are human and json", args.format);
+        bail!("--format {:?}: expected human, json, sarif, junit, github or gitlab", args.format);
     };
-    let Some(fail_on) = FailOn::parse(&args.fail_on) else {
-        bail!("--fail-on {:?}: expected error, warning, info or never", args.fail_on);
-    };
-    for (flag, given) in [
-        ("--config", args.config.is_some()),
-        ("--policy", !args.policy.is_empty()),
-        ("--values", !args.values.is_empty()),
-        ("--baseline", args.baseline.is_some()),
-        ("--write-baseline", args.write_baseline.is_some()),
-    ] {
-        if given {
-            bail!("{flag} is not implemented yet");
+    let fail_on = match &args.fail_on {
+        Some(s) => {
+            Some(FailOn::parse(s).with_context(|| format!("--fail-on {s:?}: expected error, warning, info or never"))?)
         }
+        None => None,
+    };
+    if !args.values.is_empty() {
+        bail!("--values is not implemented yet (Helm charts are not rendered yet)");
     }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
-    let options = lint::Options { paths, fail_on, max_file_size: lint::DEFAULT_MAX_FILE_SIZE };
+    let options = lint::Options {
+        fail_on,
+        config: match (args.config, args.no_config) {
+            (Some(f), _) => ConfigChoice::File(f),
+            (None, true) => ConfigChoice::None,
+            (None, false) => ConfigChoice::Discover,
+        },
+        policies: args.policy,
+        baseline: args.baseline,
+        ..lint::Options::new(paths)
+    };
     let report = lint::run(&options)?;
+    if let Some(path) = &args.write_baseline {
+        lint::write_baseline(&report, path)?;
+        eprintln!("wrote {} findings to the baseline {}", report.findings.len(), path.display());
+    }
 
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
@@ -49,6 +58,9 @@ pub fn run(args: LintArgs) -> Result<Status> {
     }
     Ok(if !report.policy_errors.is_empty() {
         Status::Usage
+    } else if args.write_baseline.is_some() {
+        // Recording a baseline accepts the current findings.
+        Status::Clean
     } else if report.fails() {
         Status::Findings
     } else {

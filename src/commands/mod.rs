@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command};
 
 mod lint;
 mod new;
+mod policy;
 mod rules;
 
 pub fn dispatch(cli: Cli) -> Result<Status> {
@@ -15,7 +16,9 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::rules(args),
         Command::Explain(args) => rules::explain(args),
-        Command::Policy(_) => not_implemented("policy test"),
+        Command::Policy(args) => match args.command {
+            crate::cli::PolicyCommand::Test { dirs } => policy::test(dirs),
+        },
         Command::Render(_) => not_implemented("render"),
     }
 }

@@ -1,34 +1,66 @@
 //! `paved lint`: discover files, parse each into policy input, evaluate the Rego policies on
-//! both cores, and collect located findings. Nothing here prints: reporters format the
-//! [`Report`].
+//! both cores, apply configuration and suppressions, and collect located findings. Nothing
+//! here prints: reporters format the [`Report`].
 
+pub mod baseline;
 pub mod catalogue;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod input;
 pub mod policy;
 pub mod policy_test;
+pub mod suppress;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use config::{Config, RuleSetting};
 use engine::Engine;
-use finding::{FailOn, Finding, PARSE_ERROR, Severity, Suppressed};
+use finding::{FailOn, Finding, PARSE_ERROR, Severity, Suppressed, SuppressionKind};
 use policy::RuleMeta;
+use suppress::{RuleState, Suppression};
 
 /// Files larger than this are not read; they become a `parse-error` finding.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// Which configuration file to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// `.paved.yaml` found from the first lint path upwards, if any.
+    Discover,
+    File(PathBuf),
+    None,
+}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
-    pub fail_on: FailOn,
+    /// From the command line; overrides the config file's `fail-on`.
+    pub fail_on: Option<FailOn>,
     pub max_file_size: u64,
+    pub config: ConfigChoice,
+    /// Extra policy directories (`--policy`), added to the config's `policies:`.
+    pub policies: Vec<PathBuf>,
+    pub baseline: Option<PathBuf>,
+}
+
+impl Options {
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            fail_on: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            config: ConfigChoice::Discover,
+            policies: Vec::new(),
+            baseline: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -47,6 +79,8 @@ pub struct Report {
     /// Policy evaluation failures: these make the run exit 2.
     pub policy_errors: Vec<String>,
     pub fail_on: FailOn,
+    /// The configuration file used, if any.
+    pub config: Option<String>,
 }
 
 impl Report {
@@ -56,28 +90,28 @@ impl Report {
     }
 }
 
-enum Read_ {
+enum Content {
     Text(String),
     Problem(String),
 }
 
-fn read_file(path: &Path, max: u64) -> Read_ {
+fn read_file(path: &Path, max: u64) -> Content {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return Read_::Problem(format!("cannot read file: {e}")),
+        Err(e) => return Content::Problem(format!("cannot read file: {e}")),
     };
     let mut bytes = Vec::new();
     if let Err(e) = file.take(max + 1).read_to_end(&mut bytes) {
-        return Read_::Problem(format!("cannot read file: {e}"));
+        return Content::Problem(format!("cannot read file: {e}"));
     }
     if bytes.len() as u64 > max {
-        return Read_::Problem(format!("file is larger than the {} MB limit; not read", max / (1024 * 1024)));
+        return Content::Problem(format!("file is larger than the {} MB limit; not read", max / (1024 * 1024)));
     }
     if bytes.iter().take(8000).any(|&b| b == 0) {
-        return Read_::Problem("binary file (contains NUL bytes); not linted".to_string());
+        return Content::Problem("binary file (contains NUL bytes); not linted".to_string());
     }
     // Non-UTF-8 text is linted lossily rather than skipped.
-    Read_::Text(match String::from_utf8(bytes) {
+    Content::Text(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
@@ -85,6 +119,7 @@ fn read_file(path: &Path, max: u64) -> Read_ {
 
 struct FileResult {
     findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
     source: Option<(String, String)>,
     policy_error: Option<String>,
 }
@@ -101,69 +136,181 @@ fn parse_error(path: &str, line: u32, column: Option<u32>, message: String) -> F
     }
 }
 
-fn lint_file(engine: &mut Engine, c: &discover::Candidate, max: u64) -> FileResult {
-    let mut result = FileResult { findings: Vec::new(), source: None, policy_error: None };
-    let text = match read_file(&c.path, max) {
-        Read_::Text(t) => t,
-        Read_::Problem(msg) => {
+/// Everything a worker needs besides its engine.
+struct Context_<'a> {
+    config: &'a Config,
+    /// Rule id → severity after configuration (absent: unknown; `None`: disabled).
+    states: HashMap<String, Option<Severity>>,
+    max: u64,
+}
+
+impl Context_<'_> {
+    fn state(&self, rule: &str) -> RuleState {
+        match self.states.get(rule) {
+            None => RuleState::Unknown,
+            Some(None) => RuleState::Disabled,
+            Some(Some(s)) => RuleState::Enabled(*s),
+        }
+    }
+}
+
+fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> FileResult {
+    let mut result = FileResult { findings: Vec::new(), suppressed: Vec::new(), source: None, policy_error: None };
+    let text = match read_file(&c.path, ctx.max) {
+        Content::Text(t) => t,
+        Content::Problem(msg) => {
             result.findings.push(parse_error(&c.display, 1, None, msg));
             return result;
         }
     };
+    let mut found = Vec::new();
+    let trailing = c.kind != discover::Kind::Dockerfile;
+    let mut suppressions: Vec<Suppression> = suppress::scan_comments(&text, trailing);
     match input::build(c.kind, &c.display, &text) {
-        Err(e) => result.findings.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
+        Err(e) => found.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
         Ok(input::Built::NotApplicable) => {}
-        Ok(input::Built::Input(fi)) => match engine.evaluate(&fi) {
-            Ok(raw) => {
-                for r in raw {
-                    let meta = &engine.rules()[r.rule];
-                    result.findings.push(Finding {
-                        rule: meta.id.clone(),
-                        severity: meta.severity,
-                        path: c.display.clone(),
-                        line: r.pos.line,
-                        column: Some(r.pos.col),
-                        message: r.message,
-                        help: meta.fix.clone(),
-                    });
+        Ok(input::Built::Input(fi)) => {
+            suppressions.extend(fi.suppressions.iter().cloned());
+            match engine.evaluate(&fi) {
+                Ok(raw) => {
+                    for r in raw {
+                        let meta = &engine.rules()[r.rule];
+                        let RuleState::Enabled(severity) = ctx.state(&meta.id) else { continue };
+                        found.push(Finding {
+                            rule: meta.id.clone(),
+                            severity,
+                            path: c.display.clone(),
+                            line: r.pos.line,
+                            column: Some(r.pos.col),
+                            message: r.message,
+                            help: meta.fix.clone(),
+                        });
+                    }
                 }
+                Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
             }
-            Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
-        },
+        }
     }
-    if !result.findings.is_empty() {
+    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    found.dedup();
+    let (kept, suppressed) = suppress::apply(&c.display, found, &suppressions, &|r| ctx.state(r));
+    // Config ignores by path, after the in-file suppressions.
+    let ignores = ctx.config.ignores_for(&c.path);
+    for f in kept {
+        match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
+            Some(i) => result.suppressed.push(Suppressed {
+                finding: f,
+                reason: i.reason.clone().unwrap_or_default(),
+                kind: SuppressionKind::Config,
+            }),
+            None => result.findings.push(f),
+        }
+    }
+    result.suppressed.extend(suppressed);
+    if !result.findings.is_empty() || !result.suppressed.is_empty() {
         result.source = Some((c.display.clone(), text));
     }
     result
 }
 
-/// Lints `options.paths` with the built-in policies.
+fn load_config(options: &Options, cwd: &Path, known: &HashSet<String>) -> Result<Config> {
+    let file = match &options.config {
+        ConfigChoice::None => return Ok(Config::default()),
+        ConfigChoice::File(f) => Some(f.clone()),
+        ConfigChoice::Discover => config::discover(options.paths.first().map_or(Path::new("."), |p| p.as_path())),
+    };
+    match file {
+        Some(f) => config::load(&f, &discover::display_path(&f, cwd), &|r| known.contains(r)),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Lints `options.paths`.
 pub fn run(options: &Options) -> Result<Report> {
-    let engine = Engine::load(&[])?;
     let cwd = std::env::current_dir()?;
-    let found = discover::discover(&options.paths, &cwd);
-    let max = options.max_file_size;
+    // The config names rules, and custom policies add rules: load built-ins first to validate
+    // the config, then the custom policies it and the command line name.
+    let builtin = Engine::load(&[])?;
+    let mut known: HashSet<String> = catalogue::all(builtin.rules()).into_iter().map(|r| r.id).collect();
+    let mut custom = Vec::new();
+    for dir in &options.policies {
+        custom.extend(policy::load_dir(dir, &cwd)?);
+    }
+    for f in &custom {
+        if let Some(m) = policy::rule_meta(f, false)? {
+            known.insert(m.id);
+        }
+    }
+    let config = load_config(options, &cwd, &known)?;
+    for dir in &config.policies {
+        custom.extend(policy::load_dir(dir, &cwd)?);
+    }
+    let engine = if custom.is_empty() { builtin } else { Engine::load(&custom)? };
+    let rules = catalogue::all(engine.rules());
+    let states = rules
+        .iter()
+        .map(|r| {
+            let setting = match config.rules.get(&r.id) {
+                Some((RuleSetting::Off, _)) => None,
+                Some((RuleSetting::Severity(s), _)) => Some(*s),
+                None => Some(r.severity),
+            };
+            (r.id.clone(), setting)
+        })
+        .collect();
+    let ctx = Context_ { config: &config, states, max: options.max_file_size };
+
+    let mut found = discover::discover(&options.paths, &cwd);
+    found.files.retain(|c| !config.excluded(&c.path));
     let results: Vec<FileResult> =
-        found.files.par_iter().map_init(|| engine.clone(), |engine, c| lint_file(engine, c, max)).collect();
+        found.files.par_iter().map_init(|| engine.clone(), |engine, c| lint_file(engine, &ctx, c)).collect();
 
     let mut report = Report {
         findings: Vec::new(),
         suppressed: Vec::new(),
         files: found.files.len(),
-        rules: catalogue::all(engine.rules()),
+        rules,
         sources: HashMap::new(),
         charts: found.charts,
         policy_errors: Vec::new(),
-        fail_on: options.fail_on,
+        fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
+        config: config.path.clone(),
     };
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));
     }
     for r in results {
         report.findings.extend(r.findings);
+        report.suppressed.extend(r.suppressed);
         report.sources.extend(r.source);
         report.policy_errors.extend(r.policy_error);
     }
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+
+    if let Some(path) = &options.baseline {
+        let known = baseline::load(path)?;
+        let prints = baseline::fingerprints(&report.findings, &report.sources);
+        let reason = format!("recorded in baseline {}", discover::display_path(path, &cwd));
+        let mut kept = Vec::new();
+        for (f, print) in std::mem::take(&mut report.findings).into_iter().zip(prints) {
+            if known.contains(&print) {
+                report.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: reason.clone(),
+                    kind: SuppressionKind::Baseline,
+                });
+            } else {
+                kept.push(f);
+            }
+        }
+        report.findings = kept;
+        report.suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    }
     Ok(report)
+}
+
+/// Records the report's findings as a baseline.
+pub fn write_baseline(report: &Report, path: &Path) -> Result<()> {
+    baseline::write(path, &report.findings, &report.sources).context("writing the baseline")
 }

@@ -151,6 +151,24 @@ pub fn rule_meta(file: &PolicyFile, builtin: bool) -> Result<Option<RuleMeta>> {
     }))
 }
 
+/// Every `.rego` file below `dir` (custom policies), sorted, with paths shown relative to `cwd`.
+pub fn load_dir(dir: &std::path::Path, cwd: &std::path::Path) -> Result<Vec<PolicyFile>> {
+    if !dir.is_dir() {
+        bail!("policy directory {} does not exist", dir.display());
+    }
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).hidden(false).git_ignore(false).follow_links(false).build() {
+        let entry = entry.map_err(|e| anyhow::anyhow!("reading policies in {}: {e}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_file()) && path.extension().is_some_and(|e| e == "rego") {
+            let source = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            out.push(PolicyFile { path: crate::lint::discover::display_path(path, cwd), source });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,5 +32,6 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "dockerfile", images, commands, extra),
         objects: Vec::new(),
+        suppressions: Vec::new(),
     })))
 }

@@ -62,6 +62,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "github-workflow", images, commands, extra),
         objects: Vec::new(),
+        suppressions: Vec::new(),
     })))
 }
 

@@ -60,6 +60,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "gomod", Vec::new(), Vec::new(), json!({ "gomod": gomod })),
         objects: Vec::new(),
+        suppressions: Vec::new(),
     })))
 }
 

@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Built, FileInput, ImageFact, document};
+use crate::lint::finding::SuppressionKind;
+use crate::lint::suppress::{Scope, Suppression};
 use crate::parse::yaml::{self, Limits, Node};
 use crate::parse::{ParseError, Pos};
 
@@ -119,11 +121,38 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         }
         objects.push(ObjectFact { object: obj, document: *d, pos: node.pos });
     }
+    let suppressions = annotation_suppressions(&nodes);
     let extra = json!({ "objects": objects, "workloads": workloads });
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "kubernetes", images, Vec::new(), extra),
         objects: nodes.into_iter().map(|(_, n)| n).collect(),
+        suppressions,
     })))
+}
+
+/// Annotation prefix that exempts an object from a rule: `ignore.paved.dev/RULE: "reason"`.
+pub const IGNORE_ANNOTATION: &str = "ignore.paved.dev/";
+
+/// `ignore.paved.dev/RULE` annotations, each covering its object's lines (up to the next object).
+fn annotation_suppressions(nodes: &[(usize, Node)]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (i, (_, node)) in nodes.iter().enumerate() {
+        let end = nodes.get(i + 1).map_or(u32::MAX, |(_, n)| n.pos.line.saturating_sub(1));
+        let Some(annotations) = node.pointer("/metadata/annotations").and_then(Node::as_map) else { continue };
+        for (k, v) in annotations {
+            let key = yaml::key_text(k);
+            let Some(rule) = key.strip_prefix(IGNORE_ANNOTATION) else { continue };
+            out.push(Suppression {
+                pos: k.pos,
+                rules: vec![rule.to_string()],
+                reason: v.scalar_text().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+                scope: Scope::Lines(node.pos.line, end),
+                kind: SuppressionKind::Annotation,
+                label: format!("annotation {key}"),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

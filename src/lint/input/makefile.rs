@@ -22,5 +22,6 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "makefile", Vec::new(), commands, extra),
         objects: Vec::new(),
+        suppressions: Vec::new(),
     })))
 }

@@ -33,6 +33,8 @@ pub struct FileInput {
     /// Kubernetes files: the YAML node of `input.objects[i].object`, to resolve pointers into
     /// objects as written (a missing key resolves to the map that should hold it).
     pub objects: Vec<yaml::Node>,
+    /// Suppressions the file declares in its content (Kubernetes `ignore.paved.dev/` annotations).
+    pub suppressions: Vec<crate::lint::suppress::Suppression>,
 }
 
 /// A file that parsed but holds nothing paved lints (e.g. YAML that is not a manifest).

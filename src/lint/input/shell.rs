@@ -14,5 +14,6 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "shell", Vec::new(), commands, json!({})),
         objects: Vec::new(),
+        suppressions: Vec::new(),
     })))
 }
