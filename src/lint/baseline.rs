@@ -19,25 +19,32 @@ fn line_text<'a>(sources: &'a HashMap<String, String>, f: &Finding) -> &'a str {
     sources.get(&f.path).and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize)).map_or("", str::trim)
 }
 
-/// Stable fingerprints of `findings`, in order.
+/// SHA-256 (hex) of a finding's rule, path and trimmed source line: its identity without the
+/// line number. Reporters build their fingerprints (SARIF, GitLab) on it too.
+pub fn identity_hash(rule: &str, path: &str, line_text: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, path, line_text.trim()] {
+        h.update(part.as_bytes());
+        // A separator that cannot occur in any part keeps ("a", "bc") and ("ab", "c") apart.
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stable fingerprints of `findings`, in order: the identity hash and the occurrence index
+/// among findings with the same identity.
 pub fn fingerprints<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     sources: &HashMap<String, String>,
 ) -> Vec<String> {
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     findings
         .into_iter()
         .map(|f| {
-            let text = line_text(sources, f).to_string();
-            let n = seen.entry((f.rule.clone(), f.path.clone(), text.clone())).or_insert(0);
-            let occurrence = *n;
+            let hash = identity_hash(&f.rule, &f.path, line_text(sources, f));
+            let n = seen.entry(hash.clone()).or_insert(0);
             *n += 1;
-            let mut h = Sha256::new();
-            for part in [f.rule.as_str(), f.path.as_str(), text.as_str(), &occurrence.to_string()] {
-                h.update(part.as_bytes());
-                h.update([0u8]);
-            }
-            h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+            format!("{}:{n}", &hash[..32])
         })
         .collect()
 }
