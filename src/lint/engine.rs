@@ -37,6 +37,8 @@ pub struct RawFinding {
     pub rule: usize,
     pub pos: Pos,
     pub message: String,
+    /// Set by cross-file rules, whose findings may point into any file.
+    pub path: Option<String>,
 }
 
 #[derive(Clone)]
@@ -109,7 +111,8 @@ impl Engine {
                 (None, Some(line)) => Pos::new(line as u32, f.get("col").and_then(|c| c.as_u64()).unwrap_or(1) as u32),
                 (None, None) => Pos::new(1, 1),
             };
-            out.push(RawFinding { rule, pos, message });
+            let path = f.get("path").and_then(|p| p.as_str()).map(str::to_string);
+            out.push(RawFinding { rule, pos, message, path });
         }
         Ok(out)
     }

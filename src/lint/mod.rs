@@ -11,6 +11,7 @@ pub mod finding;
 pub mod input;
 pub mod policy;
 pub mod policy_test;
+pub mod repo;
 pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
@@ -118,9 +119,13 @@ fn read_file(path: &Path, max: u64) -> Content {
 }
 
 struct FileResult {
+    display: String,
+    fs_path: PathBuf,
+    /// Findings before suppressions are applied.
     findings: Vec<Finding>,
-    suppressed: Vec<Suppressed>,
-    source: Option<(String, String)>,
+    suppressions: Vec<Suppression>,
+    text: Option<String>,
+    facts: Option<repo::FileFacts>,
     policy_error: Option<String>,
 }
 
@@ -152,10 +157,37 @@ impl Context_<'_> {
             Some(Some(s)) => RuleState::Enabled(*s),
         }
     }
+
+    /// Turns raw policy findings into findings of enabled rules, with configured severities.
+    fn findings(&self, engine: &Engine, raw: Vec<engine::RawFinding>, default_path: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for r in raw {
+            let meta = &engine.rules()[r.rule];
+            let RuleState::Enabled(severity) = self.state(&meta.id) else { continue };
+            out.push(Finding {
+                rule: meta.id.clone(),
+                severity,
+                path: r.path.unwrap_or_else(|| default_path.to_string()),
+                line: r.pos.line,
+                column: Some(r.pos.col),
+                message: r.message,
+                help: meta.fix.clone(),
+            });
+        }
+        out
+    }
 }
 
 fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> FileResult {
-    let mut result = FileResult { findings: Vec::new(), suppressed: Vec::new(), source: None, policy_error: None };
+    let mut result = FileResult {
+        display: c.display.clone(),
+        fs_path: c.path.clone(),
+        findings: Vec::new(),
+        suppressions: Vec::new(),
+        text: None,
+        facts: None,
+        policy_error: None,
+    };
     let text = match read_file(&c.path, ctx.max) {
         Content::Text(t) => t,
         Content::Problem(msg) => {
@@ -163,54 +195,42 @@ fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> Fi
             return result;
         }
     };
-    let mut found = Vec::new();
     let trailing = c.kind != discover::Kind::Dockerfile;
-    let mut suppressions: Vec<Suppression> = suppress::scan_comments(&text, trailing);
+    result.suppressions = suppress::scan_comments(&text, trailing);
     match input::build(c.kind, &c.display, &text) {
-        Err(e) => found.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
+        Err(e) => result.findings.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
         Ok(input::Built::NotApplicable) => {}
         Ok(input::Built::Input(fi)) => {
-            suppressions.extend(fi.suppressions.iter().cloned());
+            result.suppressions.extend(fi.suppressions.iter().cloned());
+            result.facts = repo::extract(c.kind, &c.display, &fi);
             match engine.evaluate(&fi) {
-                Ok(raw) => {
-                    for r in raw {
-                        let meta = &engine.rules()[r.rule];
-                        let RuleState::Enabled(severity) = ctx.state(&meta.id) else { continue };
-                        found.push(Finding {
-                            rule: meta.id.clone(),
-                            severity,
-                            path: c.display.clone(),
-                            line: r.pos.line,
-                            column: Some(r.pos.col),
-                            message: r.message,
-                            help: meta.fix.clone(),
-                        });
-                    }
-                }
+                Ok(raw) => result.findings = ctx.findings(engine, raw, &c.display),
                 Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
             }
         }
     }
+    result.text = Some(text);
+    result
+}
+
+/// Applies in-file suppressions, then config ignores, to one file's findings.
+fn settle(ctx: &Context_, r: &FileResult, mut found: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>) {
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found.dedup();
-    let (kept, suppressed) = suppress::apply(&c.display, found, &suppressions, &|r| ctx.state(r));
-    // Config ignores by path, after the in-file suppressions.
-    let ignores = ctx.config.ignores_for(&c.path);
+    let (kept, mut suppressed) = suppress::apply(&r.display, found, &r.suppressions, &|rule| ctx.state(rule));
+    let ignores = ctx.config.ignores_for(&r.fs_path);
+    let mut findings = Vec::new();
     for f in kept {
         match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
-            Some(i) => result.suppressed.push(Suppressed {
+            Some(i) => suppressed.push(Suppressed {
                 finding: f,
                 reason: i.reason.clone().unwrap_or_default(),
                 kind: SuppressionKind::Config,
             }),
-            None => result.findings.push(f),
+            None => findings.push(f),
         }
     }
-    result.suppressed.extend(suppressed);
-    if !result.findings.is_empty() || !result.suppressed.is_empty() {
-        result.source = Some((c.display.clone(), text));
-    }
-    result
+    (findings, suppressed)
 }
 
 fn load_config(options: &Options, cwd: &Path, known: &HashSet<String>) -> Result<Config> {
@@ -279,12 +299,33 @@ pub fn run(options: &Options) -> Result<Report> {
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));
     }
-    for r in results {
-        report.findings.extend(r.findings);
-        report.suppressed.extend(r.suppressed);
-        report.sources.extend(r.source);
+
+    // Cross-file rules: one more evaluation over the linked repository model.
+    let facts: Vec<repo::FileFacts> = results.iter().filter_map(|r| r.facts.clone()).collect();
+    let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+    let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
+    match engine.clone().evaluate(&repo_input) {
+        Ok(raw) => {
+            for f in ctx.findings(&engine, raw, ".") {
+                repo_findings.entry(f.path.clone()).or_default().push(f);
+            }
+        }
+        Err(e) => report.policy_errors.push(format!("repository rules: policy evaluation failed: {e:#}")),
+    }
+
+    for mut r in results {
+        let mut found = std::mem::take(&mut r.findings);
+        found.extend(repo_findings.remove(&r.display).unwrap_or_default());
+        let (findings, suppressed) = settle(&ctx, &r, found);
+        if !findings.is_empty() || !suppressed.is_empty() {
+            report.sources.extend(r.text.take().map(|t| (r.display.clone(), t)));
+        }
+        report.findings.extend(findings);
+        report.suppressed.extend(suppressed);
         report.policy_errors.extend(r.policy_error);
     }
+    // Cross-file findings in files that were not linted themselves (should not happen).
+    report.findings.extend(repo_findings.into_values().flatten());
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
 

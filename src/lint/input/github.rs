@@ -24,12 +24,37 @@ fn image_node(node: &Node) -> Option<&Node> {
     if node.as_str().is_some() { Some(node) } else { node.get("image").filter(|n| n.as_str().is_some()) }
 }
 
+/// The image names a build-push-action `tags:` value names: literal tags, or the `images:` of
+/// the docker/metadata-action step whose outputs it uses (`${{ steps.meta.outputs.tags }}`).
+fn metadata_images(steps: &[Node], tags: &str) -> Vec<String> {
+    let mut out: Vec<String> = tags
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.contains("${{"))
+        .map(str::to_string)
+        .collect();
+    for step in steps {
+        let Some(id) = step.get("id").and_then(Node::as_str) else { continue };
+        let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
+        if uses.starts_with("docker/metadata-action@") && tags.contains(&format!("steps.{id}.outputs.tags")) {
+            let images = step.get("with").and_then(|w| w.get("images")).and_then(scalar_string).unwrap_or_default();
+            // Each line is `name` or `name,enable=...`.
+            out.extend(
+                images.lines().map(|l| l.split(',').next().unwrap_or("").trim().to_string()).filter(|l| !l.is_empty()),
+            );
+        }
+    }
+    out
+}
+
 pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     let docs = yaml::parse_stream(text, &Limits::default())?;
     let Some(root) = docs.into_iter().next().map(|d| d.root) else { return Ok(Built::NotApplicable) };
     let mut images = Vec::new();
     let mut commands: Vec<CommandFact> = Vec::new();
     let workflow_env = env_map(root.get("env"));
+    let mut setup_go = Vec::new();
+    let mut docker_builds = Vec::new();
 
     for (job_key, job) in root.get("jobs").and_then(Node::as_map).into_iter().flatten() {
         let job_name = yaml::key_text(job_key).into_owned();
@@ -43,7 +68,29 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         }
         let mut job_env = workflow_env.clone();
         job_env.extend(env_map(job.get("env")));
-        for step in job.get("steps").and_then(Node::as_seq).into_iter().flatten() {
+        let steps = job.get("steps").and_then(Node::as_seq).unwrap_or_default();
+        for step in steps {
+            let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
+            let with = step.get("with");
+            if uses.starts_with("actions/setup-go@")
+                && let Some(v) = with.and_then(|w| w.get("go-version"))
+                && let Some(text) = scalar_string(v)
+            {
+                setup_go.push(json!({"version": text, "line": v.pos.line, "col": v.pos.col, "job": &job_name}));
+            }
+            if uses.starts_with("docker/build-push-action@") {
+                let text = |k: &str| with.and_then(|w| w.get(k)).and_then(scalar_string);
+                let tags = text("tags").map(|t| metadata_images(steps, &t)).unwrap_or_default();
+                docker_builds.push(json!({
+                    "tags": tags,
+                    "context": text("context").unwrap_or_else(|| ".".into()),
+                    "file": text("file"),
+                    "line": step.pos.line,
+                    "col": step.pos.col,
+                }));
+            }
+        }
+        for step in steps {
             if let Some(uses) = step.get("uses")
                 && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
             {
@@ -58,7 +105,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
             }
         }
     }
-    let extra = json!({ "workflow": root.to_json() });
+    let extra = json!({ "workflow": root.to_json(), "setup_go": setup_go, "docker_builds": docker_builds });
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "github-workflow", images, commands, extra),
         objects: Vec::new(),

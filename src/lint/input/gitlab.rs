@@ -41,7 +41,7 @@ fn variables(node: Option<&Node>) -> BTreeMap<String, String> {
 }
 
 /// `$VAR` and `${VAR}` replaced from `env`; unknown variables stay as written.
-fn expand(text: &str, env: &BTreeMap<String, String>) -> String {
+pub fn expand(text: &str, env: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find('$') {

@@ -1,0 +1,35 @@
+# METADATA
+# title: Go container has a memory limit but no GOMEMLIMIT
+# description: >-
+#   A container runs an image built from a Go Dockerfile in the repository (linked through a
+#   build command's image tag) and has `resources.limits.memory`, but no `GOMEMLIMIT`
+#   environment variable.
+# custom:
+#   id: gomemlimit-missing
+#   severity: warning
+#   rationale: >-
+#     The Go garbage collector does not know the container's memory limit: by default it lets
+#     the heap grow to twice the live data before collecting, so a service under load crosses
+#     the limit and is OOM-killed although collecting earlier would have kept it alive.
+#   fix: "Set `GOMEMLIMIT` to about 90% of the memory limit (e.g. `230MiB` for `256Mi`), or from `resourceFieldRef: {resource: limits.memory}`."
+package paved.rules.gomemlimit_missing
+
+import rego.v1
+
+findings contains f if {
+	some c in input.containers
+	c.dockerfile != null
+	df := input.dockerfiles[c.dockerfile]
+	df.builds_go
+	c.memory_limit != null
+	not "GOMEMLIMIT" in c.env
+	f := {
+		"msg": sprintf(
+			"container %q of %s runs the Go image built by %s with a %v memory limit but no GOMEMLIMIT",
+			[c.name, c.workload, df.path, c.memory_limit],
+		),
+		"path": c.path,
+		"line": c.line,
+		"col": c.col,
+	}
+}

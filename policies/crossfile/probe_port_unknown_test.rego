@@ -1,0 +1,31 @@
+package paved.rules.probe_port_unknown_test
+
+import rego.v1
+
+import data.paved.rules.probe_port_unknown as rule
+
+repo(ports, probe_port, linked) := {
+	"dockerfiles": [{"path": "Dockerfile", "exposes": [{"port": 9090, "line": 8, "col": 1}]}],
+	"containers": [{
+		"path": "k8s.yaml", "name": "api", "dockerfile": linked, "ports": ports,
+		"probes": [{"probe": "readinessProbe", "port": probe_port, "line": 20, "col": 21}],
+	}],
+}
+
+test_fires_for_unknown_name_or_number if {
+	count(rule.findings) == 1 with input as repo([{"name": "http", "containerPort": 8080}], "web", null)
+	count(rule.findings) == 1 with input as repo([{"name": "http", "containerPort": 8080}], 8081, null)
+	count(rule.findings) == 1 with input as repo([], 8080, 0)
+	count(rule.findings) == 1 with input as repo([], "http", null)
+}
+
+test_quiet_for_known_ports if {
+	count(rule.findings) == 0 with input as repo([{"name": "http", "containerPort": 8080}], "http", null)
+	count(rule.findings) == 0 with input as repo([{"name": "http", "containerPort": 8080}], 8080, null)
+	count(rule.findings) == 0 with input as repo([{"name": "http", "containerPort": 8080}], "8080", null)
+	count(rule.findings) == 0 with input as repo([], 9090, 0)
+}
+
+test_quiet_when_nothing_to_compare if {
+	count(rule.findings) == 0 with input as repo([], 8080, null)
+}

@@ -1,0 +1,413 @@
+//! The repository model for cross-file rules: facts gathered from every file, then linked.
+//!
+//! Links are made only where the files establish them, never guessed:
+//! - a Dockerfile builds an image when a build command names both (`docker build -t IMG -f F
+//!   CTX` in a Makefile recipe, CI script or shell script after variable expansion, or a GitHub
+//!   `docker/build-push-action` step with its tags, following `docker/metadata-action` images);
+//! - a container runs a repository image when its image's repository equals a built image's;
+//! - a Dockerfile's Go module is the nearest `go.mod` at or above its build context, and its Go
+//!   code is the non-test `.go` files below that context;
+//! - a CI file's Go module is the `go.mod` at the CI root (the directory holding `.github/` or
+//!   `.gitlab-ci.yml`).
+//!
+//! The result is one more policy input, `kind: "repository"`, whose findings carry their own
+//! `path`, `line` and `col`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::discover::Kind;
+use super::input::FileInput;
+use super::input::gitlab::expand;
+use crate::parse::dockerfile::parse_image_ref;
+
+/// What one file contributes to the repository model.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    pub path: String,
+    pub kind: Kind,
+    pub data: Value,
+}
+
+/// Lexically normalised `/` path (`a/./b/../c` → `a/c`); `.` for empty.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    let joined = if path.starts_with('/') { format!("/{joined}") } else { joined };
+    if joined.is_empty() { ".".into() } else { joined }
+}
+
+fn dir_of(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((d, _)) if !d.is_empty() => d.to_string(),
+        Some(_) => "/".into(),
+        None => ".".into(),
+    }
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    if rel.starts_with('/') || dir == "." { normalize(rel) } else { normalize(&format!("{dir}/{rel}")) }
+}
+
+/// `registry/repository` of an image, with Docker Hub's implicit prefixes removed.
+pub fn image_key(image: &str) -> Option<String> {
+    let r = parse_image_ref(image)?;
+    let registry = r.registry.filter(|h| h != "docker.io" && h != "index.docker.io");
+    let repo = r.repository.strip_prefix("library/").unwrap_or(&r.repository).to_string();
+    Some(match registry {
+        Some(h) => format!("{h}/{repo}"),
+        None => repo,
+    })
+}
+
+/// `X.Y[.Z]` at the start of a Go version or image tag (`1.26.8-bookworm`, `go1.26`).
+pub fn go_version(text: &str) -> Option<Value> {
+    let t = text.trim().trim_matches('"');
+    let t = t.strip_prefix("go").unwrap_or(t);
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let nums: Vec<u64> = t[..end].split('.').map_while(|p| p.parse().ok()).collect();
+    match nums.as_slice() {
+        [major, minor] => Some(json!({"text": &t[..end], "major": major, "minor": minor, "patch": null})),
+        [major, minor, patch, ..] => Some(json!({"text": &t[..end], "major": major, "minor": minor, "patch": patch})),
+        _ => None,
+    }
+}
+
+/// Value-taking flags of `docker build` / `docker buildx build` / `podman build`.
+const VALUE_FLAGS: [&str; 20] = [
+    "--build-arg",
+    "--platform",
+    "--target",
+    "--label",
+    "--cache-from",
+    "--cache-to",
+    "-o",
+    "--output",
+    "--secret",
+    "--ssh",
+    "--network",
+    "--progress",
+    "--iidfile",
+    "--metadata-file",
+    "--builder",
+    "--add-host",
+    "--shm-size",
+    "--build-context",
+    "--annotation",
+    "--attest",
+];
+
+/// A `docker build` command's tags, Dockerfile and context (relative paths as written).
+fn docker_build(argv: &[String]) -> Option<(Vec<String>, Option<String>, String)> {
+    let tool = argv.first()?.rsplit('/').next()?;
+    if !matches!(tool, "docker" | "podman") {
+        return None;
+    }
+    let rest = match argv.get(1..3) {
+        Some([a, b]) if a == "buildx" && b == "build" => &argv[3..],
+        Some([a, _]) if a == "build" => &argv[2..],
+        Some([a, b]) if a == "image" && b == "build" => &argv[3..],
+        _ => return None,
+    };
+    let (mut tags, mut file, mut context) = (Vec::new(), None, None);
+    let mut i = 0;
+    while i < rest.len() {
+        let a = &rest[i];
+        let take = |i: &mut usize| -> Option<String> {
+            *i += 1;
+            rest.get(*i).cloned()
+        };
+        if a == "-t" || a == "--tag" {
+            tags.extend(take(&mut i));
+        } else if let Some(v) = a.strip_prefix("--tag=").or_else(|| a.strip_prefix("-t=")) {
+            tags.push(v.to_string());
+        } else if a == "-f" || a == "--file" {
+            file = take(&mut i);
+        } else if let Some(v) = a.strip_prefix("--file=").or_else(|| a.strip_prefix("-f=")) {
+            file = Some(v.to_string());
+        } else if VALUE_FLAGS.contains(&a.as_str()) {
+            i += 1;
+        } else if !a.starts_with('-') {
+            context = Some(a.clone());
+        }
+        i += 1;
+    }
+    Some((tags, file, context.unwrap_or_else(|| ".".into())))
+}
+
+/// The directory CI commands run in: the one holding `.github/` or `.gitlab-ci.yml`.
+fn ci_root(path: &str, kind: Kind) -> String {
+    match kind {
+        Kind::GithubWorkflow => path.split_once(".github/").map_or(".".into(), |(d, _)| normalize(d)),
+        _ => dir_of(path),
+    }
+}
+
+fn build_entry(tags: &[String], file: Option<&str>, context: &str, base: &str) -> Value {
+    let context = join(base, context);
+    let dockerfile = match file {
+        Some(f) => join(base, f),
+        None => join(&context, "Dockerfile"),
+    };
+    let images: Vec<String> = tags.iter().filter_map(|t| image_key(t)).collect();
+    json!({"images": images, "dockerfile": dockerfile, "context": context})
+}
+
+/// Collects what `input` contributes to the repository model.
+pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
+    let input = &fi.input;
+    let data = match kind {
+        Kind::GoMod => json!({"dir": dir_of(path), "gomod": input["gomod"]}),
+        Kind::Dockerfile => dockerfile_facts(input),
+        Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GitlabCi => {
+            let base = match kind {
+                Kind::Makefile | Kind::Shell => dir_of(path),
+                _ => ci_root(path, kind),
+            };
+            let mut builds = Vec::new();
+            for c in input["commands"].as_array().into_iter().flatten() {
+                let argv: Vec<String> =
+                    c["argv"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).map(str::to_string).collect();
+                let Some((tags, file, context)) = docker_build(&argv) else { continue };
+                let mut env: BTreeMap<String, String> =
+                    serde_json::from_value(c["inherited_env"].clone()).unwrap_or_default();
+                env.extend(serde_json::from_value::<BTreeMap<String, String>>(c["env"].clone()).unwrap_or_default());
+                let tags: Vec<String> = tags.iter().map(|t| expand(t, &env)).collect();
+                builds.push(build_entry(&tags, file.as_deref(), &context, &base));
+            }
+            for b in input["docker_builds"].as_array().into_iter().flatten() {
+                let tags: Vec<String> = serde_json::from_value(b["tags"].clone()).unwrap_or_default();
+                builds.push(build_entry(&tags, b["file"].as_str(), b["context"].as_str().unwrap_or("."), &base));
+            }
+            let mut versions = Vec::new();
+            for s in input["setup_go"].as_array().into_iter().flatten() {
+                if let Some(v) = s["version"].as_str().and_then(go_version) {
+                    versions.push(json!({"version": v, "source": "setup-go", "line": s["line"], "col": s["col"]}));
+                }
+            }
+            for img in input["images"].as_array().into_iter().flatten() {
+                if let Some(v) = golang_tag(img) {
+                    versions
+                        .push(json!({"version": v, "source": img["image"], "line": img["line"], "col": img["col"]}));
+                }
+            }
+            json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
+        }
+        Kind::Yaml => json!({"containers": container_facts(fi)}),
+    };
+    Some(FileFacts { path: path.to_string(), kind, data })
+}
+
+/// The Go version of a `golang:` image reference fact, if it is one.
+fn golang_tag(img: &Value) -> Option<Value> {
+    let repo = img["ref"]["repository"].as_str()?;
+    if repo.rsplit('/').next()? != "golang" {
+        return None;
+    }
+    go_version(img["ref"]["tag"].as_str()?)
+}
+
+fn dockerfile_facts(input: &Value) -> Value {
+    let stages = input["dockerfile"]["stages"].as_array().cloned().unwrap_or_default();
+    let last = stages.last().cloned().unwrap_or(Value::Null);
+    let golang: Vec<Value> = input["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|img| {
+            Some(json!({"image": img["image"], "version": golang_tag(img)?, "line": img["line"], "col": img["col"]}))
+        })
+        .collect();
+    let exposes: Vec<Value> = last["instructions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["keyword"] == "EXPOSE")
+        .flat_map(|i| {
+            let raw = i["raw"].as_str().unwrap_or("").to_string();
+            let (line, col) = (i["line"].clone(), i["col"].clone());
+            raw.split_whitespace()
+                .filter_map(|p| p.split('/').next()?.parse::<u64>().ok())
+                .map(|port| json!({"port": port, "line": line, "col": col}))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let builds_go = input["commands"].as_array().into_iter().flatten().any(|c| {
+        let argv = &c["argv"];
+        (argv[0] == "go" || argv[0].as_str().is_some_and(|a| a.ends_with("/go")))
+            && (argv[1] == "build" || argv[1] == "install")
+    });
+    json!({"final_user": last["last_user"], "final_from": last["from"], "golang_images": golang, "exposes": exposes, "builds_go": builds_go})
+}
+
+fn container_facts(fi: &FileInput) -> Vec<Value> {
+    let mut out = Vec::new();
+    for w in fi.input["workloads"].as_array().into_iter().flatten() {
+        for c in w["containers"].as_array().into_iter().flatten() {
+            let pointer = c["pointer"].as_str().unwrap_or_default();
+            let pos = fi.locate(pointer);
+            let ctr = &c["container"];
+            let sc = |k: &str| {
+                let own = &ctr["securityContext"][k];
+                if own.is_null() { w["pod"]["securityContext"][k].clone() } else { own.clone() }
+            };
+            let mut probes = Vec::new();
+            for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                let p = &ctr[kind];
+                for handler in ["httpGet", "tcpSocket", "grpc"] {
+                    let h = &p[handler];
+                    if h.is_null() {
+                        continue;
+                    }
+                    let port_pos = fi.locate(&format!("{pointer}/{kind}/{handler}/port"));
+                    let path_pos = fi.locate(&format!("{pointer}/{kind}/{handler}/path"));
+                    probes.push(json!({
+                        "probe": kind, "handler": handler, "port": h["port"], "path": h["path"],
+                        "line": port_pos.line, "col": port_pos.col, "path_line": path_pos.line, "path_col": path_pos.col,
+                    }));
+                }
+            }
+            let env: Vec<&str> =
+                ctr["env"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str()).collect();
+            out.push(json!({
+                "workload": format!("{} {:?}", w["kind"].as_str().unwrap_or(""), w["name"].as_str().unwrap_or("")),
+                "name": ctr["name"], "init": c["init"], "image": ctr["image"],
+                "image_key": ctr["image"].as_str().and_then(image_key),
+                "run_as_non_root": sc("runAsNonRoot"), "run_as_user": sc("runAsUser"),
+                "ports": ctr["ports"].as_array().cloned().unwrap_or_default(),
+                "probes": probes,
+                "memory_limit": ctr["resources"]["limits"]["memory"],
+                "env": env,
+                "line": pos.line, "col": pos.col,
+            }));
+        }
+    }
+    out
+}
+
+/// The nearest go.mod at or above `dir`, among the repository's go.mod facts.
+fn nearest_gomod<'a>(gomods: &'a [&FileFacts], dir: &str) -> Option<&'a FileFacts> {
+    let mut d = normalize(dir);
+    loop {
+        if let Some(g) = gomods.iter().find(|g| g.data["dir"].as_str() == Some(d.as_str())) {
+            return Some(g);
+        }
+        if d == "." || d == "/" || d.is_empty() {
+            return None;
+        }
+        d = dir_of(&d);
+    }
+}
+
+fn gomod_value(g: &FileFacts) -> Value {
+    let m = &g.data["gomod"];
+    let version = |d: &Value| d["value"].as_str().and_then(go_version);
+    json!({"path": g.path, "go": m["go"], "toolchain": m["toolchain"], "go_version": m["go"].as_object().and_then(|_| version(&m["go"])), "toolchain_version": m["toolchain"].as_object().and_then(|_| version(&m["toolchain"]))})
+}
+
+/// Links the facts of every file into the repository input.
+pub fn link(facts: &[FileFacts]) -> Value {
+    let of = |k: Kind| facts.iter().filter(move |f| f.kind == k);
+    let gomods: Vec<&FileFacts> = of(Kind::GoMod).collect();
+    let builds: Vec<(&FileFacts, &Value)> =
+        facts.iter().flat_map(|f| f.data["builds"].as_array().into_iter().flatten().map(move |b| (f, b))).collect();
+
+    let mut dockerfiles = Vec::new();
+    for f in of(Kind::Dockerfile) {
+        let path = normalize(&f.path);
+        let linked: Vec<&Value> =
+            builds.iter().filter(|(_, b)| b["dockerfile"].as_str() == Some(path.as_str())).map(|(_, b)| *b).collect();
+        let images: Vec<Value> =
+            linked.iter().flat_map(|b| b["images"].as_array().cloned().unwrap_or_default()).collect();
+        let context =
+            linked.first().and_then(|b| b["context"].as_str()).map(str::to_string).unwrap_or_else(|| dir_of(&path));
+        let mut d = f.data.clone();
+        d["path"] = json!(f.path);
+        d["images"] = json!(images);
+        d["context"] = json!(context);
+        d["gomod"] = nearest_gomod(&gomods, &context).map(gomod_value).unwrap_or(Value::Null);
+        dockerfiles.push(d);
+    }
+
+    let mut containers = Vec::new();
+    for f in of(Kind::Yaml) {
+        for c in f.data["containers"].as_array().into_iter().flatten() {
+            let mut c = c.clone();
+            let key = c["image_key"].as_str().map(str::to_string);
+            let linked = key.and_then(|k| {
+                dockerfiles.iter().position(|d| {
+                    d["images"].as_array().is_some_and(|i| i.iter().any(|x| x.as_str() == Some(k.as_str())))
+                })
+            });
+            c["path"] = json!(f.path);
+            c["dockerfile"] = json!(linked);
+            containers.push(c);
+        }
+    }
+
+    let mut ci_go_versions = Vec::new();
+    for f in facts.iter().filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi)) {
+        let root = f.data["ci_root"].as_str().unwrap_or(".");
+        let gomod = gomods.iter().find(|g| g.data["dir"].as_str() == Some(root)).map(|g| gomod_value(g));
+        for v in f.data["go_versions"].as_array().into_iter().flatten() {
+            let mut v = v.clone();
+            v["path"] = json!(f.path);
+            v["gomod"] = gomod.clone().unwrap_or(Value::Null);
+            ci_go_versions.push(v);
+        }
+    }
+    json!({
+        "kind": "repository",
+        "path": ".",
+        "images": [],
+        "commands": [],
+        "dockerfiles": dockerfiles,
+        "containers": containers,
+        "ci_go_versions": ci_go_versions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_images_normalise() {
+        assert_eq!(normalize("./a/../b/./c"), "b/c");
+        assert_eq!(join("deploy", "../Dockerfile"), "Dockerfile");
+        assert_eq!(join(".", "./build/Dockerfile"), "build/Dockerfile");
+        assert_eq!(image_key("ghcr.io/acme/api:1.2").as_deref(), Some("ghcr.io/acme/api"));
+        assert_eq!(image_key("docker.io/library/nginx:1"), image_key("nginx"));
+        assert_eq!(image_key("localhost:5000/app@sha256:00").as_deref(), Some("localhost:5000/app"));
+    }
+
+    #[test]
+    fn go_versions_from_tags_and_lines() {
+        assert_eq!(go_version("1.26.8-bookworm").unwrap()["patch"], 8);
+        assert_eq!(go_version("go1.27").unwrap()["minor"], 27);
+        assert!(go_version("1.26").unwrap()["patch"].is_null());
+        assert!(go_version("alpine").is_none());
+        assert!(go_version("\"1.25.x\"").unwrap()["patch"].is_null());
+    }
+
+    #[test]
+    fn docker_build_commands() {
+        let v = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            docker_build(&v("docker build --build-arg V=1 -t ghcr.io/a/b:1 -f build/Dockerfile .")),
+            Some((vec!["ghcr.io/a/b:1".into()], Some("build/Dockerfile".into()), ".".into()))
+        );
+        assert_eq!(docker_build(&v("docker buildx build --push --tag=x:1 ctx")).unwrap().2, "ctx");
+        assert_eq!(docker_build(&v("docker run -t x")), None);
+    }
+}
