@@ -47,8 +47,9 @@ fn realistic_repo_exact_findings() {
             (s("resource-limits-missing"), s("deploy/k8s.yaml"), 20),
         ]
     );
-    // ignored/Dockerfile (FROM ubuntu) is in .gitignore and must not be linted.
-    assert_eq!(v["summary"]["files"], 5);
+    // Dockerfile, Makefile, workflow, manifest, go.mod, main.go; ignored/Dockerfile (FROM
+    // ubuntu) is in .gitignore and must not be linted.
+    assert_eq!(v["summary"]["files"], 6);
     assert_eq!(v["summary"]["findings"], 7);
     assert_eq!(v["summary"]["errors"], 7);
     assert_eq!(v["version"], 1);

@@ -33,6 +33,8 @@ pub fn run(args: LintArgs) -> Result<Status> {
         },
         policies: args.policy,
         baseline: args.baseline,
+        // Benchmarks only: parse everything, evaluate nothing (see bench/README.md).
+        parse_only: std::env::var_os("PAVED_PARSE_ONLY").is_some_and(|v| v == "1"),
         ..lint::Options::new(paths)
     };
     let report = lint::run(&options)?;

@@ -21,6 +21,8 @@ pub enum Kind {
     Yaml,
     Shell,
     GoMod,
+    /// Go source: serves HTTP, registers routes, listens on ports.
+    Go,
 }
 
 /// Classifies a file by its path alone (no I/O).
@@ -54,6 +56,9 @@ pub fn classify(path: &Path) -> Option<Kind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
+    }
+    if lower.ends_with(".go") && !path.components().any(|c| c.as_os_str() == "vendor" || c.as_os_str() == "testdata") {
+        return Some(Kind::Go);
     }
     None
 }
@@ -184,7 +189,9 @@ mod tests {
         assert_eq!(k("deploy/app.yaml"), Some(Kind::Yaml));
         assert_eq!(k("hack/test.sh"), Some(Kind::Shell));
         assert_eq!(k("go.mod"), Some(Kind::GoMod));
-        assert_eq!(k("main.go"), None);
+        assert_eq!(k("main.go"), Some(Kind::Go));
+        assert_eq!(k("vendor/x/y.go"), None);
+        assert_eq!(k("pkg/testdata/bad.go"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k("Makefile.am"), None);
     }

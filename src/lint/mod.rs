@@ -49,6 +49,9 @@ pub struct Options {
     /// Extra policy directories (`--policy`), added to the config's `policies:`.
     pub policies: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
+    /// Read and parse every file into policy input, but evaluate no policy: the floor the
+    /// benchmark measures paved against (`PAVED_PARSE_ONLY=1`).
+    pub parse_only: bool,
 }
 
 impl Options {
@@ -60,6 +63,7 @@ impl Options {
             config: ConfigChoice::Discover,
             policies: Vec::new(),
             baseline: None,
+            parse_only: false,
         }
     }
 }
@@ -147,6 +151,7 @@ struct Context_<'a> {
     /// Rule id → severity after configuration (absent: unknown; `None`: disabled).
     states: HashMap<String, Option<Severity>>,
     max: u64,
+    parse_only: bool,
 }
 
 impl Context_<'_> {
@@ -203,6 +208,10 @@ fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> Fi
         Ok(input::Built::Input(fi)) => {
             result.suppressions.extend(fi.suppressions.iter().cloned());
             result.facts = repo::extract(c.kind, &c.display, &fi);
+            if ctx.parse_only {
+                result.text = Some(text);
+                return result;
+            }
             match engine.evaluate(&fi) {
                 Ok(raw) => result.findings = ctx.findings(engine, raw, &c.display),
                 Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
@@ -278,7 +287,7 @@ pub fn run(options: &Options) -> Result<Report> {
             (r.id.clone(), setting)
         })
         .collect();
-    let ctx = Context_ { config: &config, states, max: options.max_file_size };
+    let ctx = Context_ { config: &config, states, max: options.max_file_size, parse_only: options.parse_only };
 
     let mut found = discover::discover(&options.paths, &cwd);
     found.files.retain(|c| !config.excluded(&c.path));
@@ -304,7 +313,8 @@ pub fn run(options: &Options) -> Result<Report> {
     let facts: Vec<repo::FileFacts> = results.iter().filter_map(|r| r.facts.clone()).collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
-    match engine.clone().evaluate(&repo_input) {
+    let repo_result = if options.parse_only { Ok(Vec::new()) } else { engine.clone().evaluate(&repo_input) };
+    match repo_result {
         Ok(raw) => {
             for f in ctx.findings(&engine, raw, ".") {
                 repo_findings.entry(f.path.clone()).or_default().push(f);

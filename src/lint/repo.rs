@@ -204,6 +204,20 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
         }
         Kind::Yaml => json!({"containers": container_facts(fi)}),
+        Kind::Go => {
+            let go = &input["go"];
+            if go["is_test"] == true {
+                return None;
+            }
+            let ports: Vec<Value> = go["listens"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|l| l["unresolved"] != true && l["port"].is_u64())
+                .map(|l| json!({"port": l["port"], "how": l["how"], "line": l["line"], "col": l["col"]}))
+                .collect();
+            json!({"dir": dir_of(path), "routes": go["routes"], "ports": ports})
+        }
     };
     Some(FileFacts { path: path.to_string(), kind, data })
 }
@@ -295,6 +309,14 @@ fn container_facts(fi: &FileInput) -> Vec<Value> {
     out
 }
 
+/// Whether directory `dir` is `root` or below it.
+fn below(dir: &str, root: &str) -> bool {
+    let (dir, root) = (normalize(dir), normalize(root));
+    root == "." && !dir.starts_with("..") && !dir.starts_with('/')
+        || dir == root
+        || dir.starts_with(&format!("{root}/"))
+}
+
 /// The nearest go.mod at or above `dir`, among the repository's go.mod facts.
 fn nearest_gomod<'a>(gomods: &'a [&FileFacts], dir: &str) -> Option<&'a FileFacts> {
     let mut d = normalize(dir);
@@ -336,6 +358,19 @@ pub fn link(facts: &[FileFacts]) -> Value {
         d["images"] = json!(images);
         d["context"] = json!(context);
         d["gomod"] = nearest_gomod(&gomods, &context).map(gomod_value).unwrap_or(Value::Null);
+        // The Go code that builds the image: non-test Go files below the build context.
+        let (mut routes, mut ports) = (Vec::new(), Vec::new());
+        for g in of(Kind::Go).filter(|g| below(g.data["dir"].as_str().unwrap_or("."), &context)) {
+            let with_path = |v: &Value| {
+                let mut v = v.clone();
+                v["file"] = json!(g.path);
+                v
+            };
+            routes.extend(g.data["routes"].as_array().into_iter().flatten().map(with_path));
+            ports.extend(g.data["ports"].as_array().into_iter().flatten().map(with_path));
+        }
+        d["go_routes"] = json!(routes);
+        d["go_ports"] = json!(ports);
         dockerfiles.push(d);
     }
 
@@ -389,6 +424,15 @@ mod tests {
         assert_eq!(image_key("ghcr.io/acme/api:1.2").as_deref(), Some("ghcr.io/acme/api"));
         assert_eq!(image_key("docker.io/library/nginx:1"), image_key("nginx"));
         assert_eq!(image_key("localhost:5000/app@sha256:00").as_deref(), Some("localhost:5000/app"));
+    }
+
+    #[test]
+    fn below_directories() {
+        assert!(below("cmd/api", "."));
+        assert!(below("svc/cmd", "svc"));
+        assert!(below("svc", "svc"));
+        assert!(!below("svc2/x", "svc"));
+        assert!(!below("../x", "."));
     }
 
     #[test]

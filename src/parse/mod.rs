@@ -2,6 +2,7 @@
 //! panics, and reports unparseable input as a [`ParseError`] with the position where it failed.
 
 pub mod dockerfile;
+pub mod golang;
 pub mod makefile;
 pub mod pos;
 pub mod shell;

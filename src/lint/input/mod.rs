@@ -10,6 +10,7 @@
 pub mod dockerfile;
 pub mod github;
 pub mod gitlab;
+pub mod golang;
 pub mod gomod;
 pub mod kubernetes;
 pub mod makefile;
@@ -53,6 +54,7 @@ pub fn build(kind: Kind, path: &str, text: &str) -> Result<Built, ParseError> {
         Kind::Yaml => kubernetes::build(path, text),
         Kind::Shell => shell::build(path, text),
         Kind::GoMod => gomod::build(path, text),
+        Kind::Go => golang::build(path, text),
     }
 }
 
