@@ -309,6 +309,25 @@ fn container_facts(fi: &FileInput) -> Vec<Value> {
     out
 }
 
+/// The Dockerfile that builds image `key` for a manifest at `manifest`: the only one, or, when
+/// several build that name, the one sharing the longest directory prefix with the manifest;
+/// `None` when nothing builds it or the choice is a tie (ambiguous links stay silent).
+fn choose_dockerfile(dockerfiles: &[Value], key: &str, manifest: &str) -> Option<usize> {
+    let builds = |d: &Value| d["images"].as_array().is_some_and(|i| i.iter().any(|x| x.as_str() == Some(key)));
+    let candidates: Vec<usize> = (0..dockerfiles.len()).filter(|&i| builds(&dockerfiles[i])).collect();
+    if candidates.len() <= 1 {
+        return candidates.first().copied();
+    }
+    let shared = |i: usize| {
+        let a = dir_of(dockerfiles[i]["path"].as_str().unwrap_or(""));
+        let b = dir_of(manifest);
+        a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y && *x != ".").count()
+    };
+    let best = candidates.iter().map(|&i| shared(i)).max()?;
+    let winners: Vec<usize> = candidates.into_iter().filter(|&i| shared(i) == best).collect();
+    (winners.len() == 1 && best > 0).then(|| winners[0])
+}
+
 /// Whether directory `dir` is `root` or below it.
 fn below(dir: &str, root: &str) -> bool {
     let (dir, root) = (normalize(dir), normalize(root));
@@ -379,11 +398,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
         for c in f.data["containers"].as_array().into_iter().flatten() {
             let mut c = c.clone();
             let key = c["image_key"].as_str().map(str::to_string);
-            let linked = key.and_then(|k| {
-                dockerfiles.iter().position(|d| {
-                    d["images"].as_array().is_some_and(|i| i.iter().any(|x| x.as_str() == Some(k.as_str())))
-                })
-            });
+            let linked = key.and_then(|k| choose_dockerfile(&dockerfiles, &k, &f.path));
             c["path"] = json!(f.path);
             c["dockerfile"] = json!(linked);
             containers.push(c);
@@ -424,6 +439,19 @@ mod tests {
         assert_eq!(image_key("ghcr.io/acme/api:1.2").as_deref(), Some("ghcr.io/acme/api"));
         assert_eq!(image_key("docker.io/library/nginx:1"), image_key("nginx"));
         assert_eq!(image_key("localhost:5000/app@sha256:00").as_deref(), Some("localhost:5000/app"));
+    }
+
+    #[test]
+    fn ambiguous_images_link_to_the_nearest_dockerfile_or_nothing() {
+        let dfs = vec![
+            json!({"path": "svc-a/Dockerfile", "images": ["controller"]}),
+            json!({"path": "svc-b/Dockerfile", "images": ["controller"]}),
+            json!({"path": "Dockerfile", "images": ["api"]}),
+        ];
+        assert_eq!(choose_dockerfile(&dfs, "controller", "svc-b/config/manager.yaml"), Some(1));
+        assert_eq!(choose_dockerfile(&dfs, "controller", "deploy/manager.yaml"), None);
+        assert_eq!(choose_dockerfile(&dfs, "api", "deploy/api.yaml"), Some(2));
+        assert_eq!(choose_dockerfile(&dfs, "nothing", "deploy/api.yaml"), None);
     }
 
     #[test]
