@@ -85,6 +85,15 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The `custom.examples` of a rule's METADATA (`bad:`/`good:` snippets), in order.
+fn examples(r: &RuleMeta) -> Vec<(&str, &str)> {
+    r.extra
+        .get("examples")
+        .and_then(|e| e.as_object())
+        .map(|m| m.iter().filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))).collect())
+        .unwrap_or_default()
+}
+
 /// `docs/rules.md`: generated from the catalogue (a test keeps the committed file current).
 pub fn markdown(rules: &[RuleMeta]) -> String {
     let mut out = String::from(
@@ -106,12 +115,8 @@ pub fn markdown(rules: &[RuleMeta]) -> String {
             one_line(&r.rationale),
             one_line(&r.fix)
         );
-        if let Some(examples) = r.extra.get("examples").and_then(|e| e.as_object()) {
-            for (label, text) in examples {
-                if let Some(t) = text.as_str() {
-                    let _ = write!(out, "\n{}:\n\n```\n{}\n```\n", label, t.trim_end());
-                }
-            }
+        for (label, text) in examples(r) {
+            let _ = write!(out, "\n{label}:\n\n```\n{}\n```\n", text.trim_end());
         }
     }
     out
@@ -128,14 +133,10 @@ pub fn explain(r: &RuleMeta) -> String {
         one_line(&r.rationale),
         one_line(&r.fix)
     );
-    if let Some(examples) = r.extra.get("examples").and_then(|e| e.as_object()) {
-        for (label, text) in examples {
-            if let Some(t) = text.as_str() {
-                let _ = write!(out, "\nExample ({label}):\n");
-                for line in t.lines() {
-                    let _ = writeln!(out, "  {line}");
-                }
-            }
+    for (label, text) in examples(r) {
+        let _ = write!(out, "\nExample ({label}):\n");
+        for line in text.lines() {
+            let _ = writeln!(out, "  {line}");
         }
     }
     let _ = write!(out, "\nSuppress one finding with `# paved:ignore {} -- <reason>` on the line before it.\n", r.id);
