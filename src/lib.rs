@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod helm;
 pub mod lint;
 pub mod parse;
 pub mod report;

@@ -174,3 +174,67 @@ fn generated_projects_lint_clean() {
         assert!(v["summary"]["files"].as_u64().unwrap() >= 3, "{name}: {v}");
     }
 }
+
+/// Helm charts are rendered and linted; findings land in the chart: the values.yaml entry a
+/// flagged value comes from, or the template line that produced the object; suppressions in
+/// templates work through rendering; a chart that cannot render is a helm-render-error at the
+/// template line; --values changes what is rendered.
+#[test]
+fn helm_charts_are_rendered_linted_and_mapped_back() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repos/charts");
+    let v = json(&lint(&dir, &["--format", "json"]));
+    let entries = |key: &str| -> Vec<(String, String, u64, u64)> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let e = |r: &str, p: &str, l: u64, c: u64| (r.to_string(), p.to_string(), l, c);
+    assert_eq!(
+        entries("findings"),
+        [e("image-latest-tag", "app/values.yaml", 3, 8), e("helm-render-error", "broken/templates/pod.yaml", 8, 17)]
+    );
+    let messages: Vec<&str> =
+        v["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages[0].contains("chart app, templates/deployment.yaml, rendered Deployment \"app\""), "{messages:?}");
+    assert!(messages[1].contains("image.repository is required"), "{messages:?}");
+    assert_eq!(
+        entries("suppressed"),
+        [
+            e("capabilities-not-dropped", "app/templates/deployment.yaml", 15, 11),
+            e("liveness-probe-missing", "app/templates/deployment.yaml", 15, 11)
+        ]
+    );
+
+    // A values file that pins the tag and names the image fixes both.
+    let tmp = tempfile::tempdir().unwrap();
+    let values = tmp.path().join("prod.yaml");
+    fs::write(&values, "image:\n  repository: ghcr.io/acme/app\n  tag: \"1.2.3\"\n").unwrap();
+    let out = lint(&dir, &["app", "--format", "json", "--values", values.to_str().unwrap()]);
+    let v = json(&out);
+    assert_eq!(v["findings"], serde_json::json!([]), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// `paved render` prints what paved lints, in `helm template`'s shape.
+#[test]
+fn render_prints_helm_template_shape() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repos/charts");
+    let out = run(paved().current_dir(&dir).args(["render", "app", "--release", "web", "--namespace", "prod"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("---\n# Source: app/templates/deployment.yaml\napiVersion: apps/v1\n"), "{stdout}");
+    assert!(stdout.contains("image: \"nginx:latest\""), "{stdout}");
+    let out = run(paved().current_dir(&dir).args(["render", "broken"]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("image.repository is required"), "{}", text(&out));
+}

@@ -20,9 +20,6 @@ pub fn run(args: LintArgs) -> Result<Status> {
         }
         None => None,
     };
-    if !args.values.is_empty() {
-        bail!("--values is not implemented yet (Helm charts are not rendered yet)");
-    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
     let options = lint::Options {
         fail_on,
@@ -33,6 +30,7 @@ pub fn run(args: LintArgs) -> Result<Status> {
         },
         policies: args.policy,
         baseline: args.baseline,
+        values: args.values,
         // Benchmarks only: parse everything, evaluate nothing (see bench/README.md).
         parse_only: std::env::var_os("PAVED_PARSE_ONLY").is_some_and(|v| v == "1"),
         ..lint::Options::new(paths)

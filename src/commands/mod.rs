@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command};
 mod lint;
 mod new;
 mod policy;
+mod render;
 mod rules;
 
 pub fn dispatch(cli: Cli) -> Result<Status> {
@@ -19,12 +20,6 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
         Command::Policy(args) => match args.command {
             crate::cli::PolicyCommand::Test { dirs } => policy::test(dirs),
         },
-        Command::Render(_) => not_implemented("render"),
+        Command::Render(args) => render::run(args),
     }
-}
-
-/// Commands whose issues have not landed yet say so plainly and exit 2, never pretend.
-fn not_implemented(command: &str) -> Result<Status> {
-    eprintln!("paved {command}: not implemented yet");
-    Ok(Status::Usage)
 }

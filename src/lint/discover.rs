@@ -76,8 +76,8 @@ pub struct Candidate {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<Candidate>,
-    /// Helm chart directories (display form), claimed as units.
-    pub charts: Vec<String>,
+    /// Helm chart directories (where to read, display form), claimed as units.
+    pub charts: Vec<(PathBuf, String)>,
     /// Paths that could not be walked, with the reason (reported as findings by the caller).
     pub errors: Vec<(String, String)>,
 }
@@ -120,7 +120,7 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
             continue;
         }
         if is_chart_dir(root) {
-            out.charts.push(display_path(root, cwd));
+            out.charts.push((root.clone(), display_path(root, cwd)));
             continue;
         }
         let mut charts = Vec::new();
@@ -150,7 +150,7 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
             }
             if ft.is_dir() {
                 if entry.depth() > 0 && is_chart_dir(path) {
-                    out.charts.push(display_path(path, cwd));
+                    out.charts.push((path.to_path_buf(), display_path(path, cwd)));
                     charts.push(path.to_path_buf());
                 }
                 continue;

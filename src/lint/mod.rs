@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod catalogue;
+pub mod chart;
 pub mod config;
 pub mod discover;
 pub mod engine;
@@ -49,6 +50,8 @@ pub struct Options {
     /// Extra policy directories (`--policy`), added to the config's `policies:`.
     pub policies: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
+    /// Helm values files for every chart (`--values`), after the config's `values:`.
+    pub values: Vec<PathBuf>,
     /// Read and parse every file into policy input, but evaluate no policy: the floor the
     /// benchmark measures paved against (`PAVED_PARSE_ONLY=1`).
     pub parse_only: bool,
@@ -63,6 +66,7 @@ impl Options {
             config: ConfigChoice::Discover,
             policies: Vec::new(),
             baseline: None,
+            values: Vec::new(),
             parse_only: false,
         }
     }
@@ -79,7 +83,7 @@ pub struct Report {
     pub rules: Vec<RuleMeta>,
     /// The text of every file with findings, for reporters that quote the source line.
     pub sources: HashMap<String, String>,
-    /// Helm chart directories found (rendered and linted by a later stage).
+    /// Helm chart directories found, each rendered and linted as a unit.
     pub charts: Vec<String>,
     /// Policy evaluation failures: these make the run exit 2.
     pub policy_errors: Vec<String>,
@@ -242,6 +246,34 @@ fn settle(ctx: &Context_, r: &FileResult, mut found: Vec<Finding>) -> (Vec<Findi
     (findings, suppressed)
 }
 
+/// Lints one rendered template's output as a manifest, applying the suppressions it carries
+/// (annotations and comments come through rendering), in rendered coordinates.
+fn lint_rendered(engine: &mut Engine, ctx: &Context_, display: &str, text: &str) -> chart::RenderedLint {
+    let mut suppressions = suppress::scan_comments(text, true);
+    let mut found = Vec::new();
+    match input::build(discover::Kind::Yaml, display, text) {
+        Err(e) => found.push(parse_error(
+            display,
+            e.pos.line,
+            Some(e.pos.col),
+            format!("rendered output is not YAML: {}", e.message),
+        )),
+        Ok(input::Built::NotApplicable) => {}
+        Ok(input::Built::Input(fi)) => {
+            suppressions.extend(fi.suppressions.iter().cloned());
+            if !ctx.parse_only
+                && let Ok(raw) = engine.evaluate(&fi)
+            {
+                found = ctx.findings(engine, raw, display);
+            }
+        }
+    }
+    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    found.dedup();
+    let (findings, suppressed) = suppress::apply(display, found, &suppressions, &|rule| ctx.state(rule));
+    chart::RenderedLint { findings, suppressed }
+}
+
 fn load_config(options: &Options, cwd: &Path, known: &HashSet<String>) -> Result<Config> {
     let file = match &options.config {
         ConfigChoice::None => return Ok(Config::default()),
@@ -300,7 +332,7 @@ pub fn run(options: &Options) -> Result<Report> {
         files: found.files.len(),
         rules,
         sources: HashMap::new(),
-        charts: found.charts,
+        charts: found.charts.iter().map(|(_, d)| d.clone()).collect(),
         policy_errors: Vec::new(),
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
         config: config.path.clone(),
@@ -334,6 +366,40 @@ pub fn run(options: &Options) -> Result<Report> {
         report.suppressed.extend(suppressed);
         report.policy_errors.extend(r.policy_error);
     }
+    // Helm charts: rendered, linted as manifests, findings mapped back into the chart.
+    let values: Vec<PathBuf> = config.values.iter().chain(&options.values).cloned().collect();
+    let charts: Vec<Vec<chart::Mapped>> = found
+        .charts
+        .par_iter()
+        .map_init(
+            || engine.clone(),
+            |engine, (dir, display)| {
+                chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
+                    lint_rendered(engine, &ctx, doc_display, text)
+                })
+            },
+        )
+        .collect();
+    for m in charts.into_iter().flatten() {
+        let ignores = config.ignores_for(&m.fs_path);
+        let mut kept = Vec::new();
+        let mut suppressed = m.suppressed;
+        for f in m.findings {
+            match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
+                Some(i) => suppressed.push(Suppressed {
+                    finding: f,
+                    reason: i.reason.clone().unwrap_or_default(),
+                    kind: SuppressionKind::Config,
+                }),
+                None => kept.push(f),
+            }
+        }
+        report.files += 1;
+        report.findings.extend(kept);
+        report.suppressed.extend(suppressed);
+        report.sources.entry(m.display).or_insert(m.text);
+    }
+
     // Cross-file findings in files that were not linted themselves (should not happen).
     report.findings.extend(repo_findings.into_values().flatten());
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -96,13 +96,5 @@ pub fn render(report: &Report, color: bool) -> String {
         )
     };
     let _ = writeln!(out, "{summary}");
-    if !report.charts.is_empty() {
-        let _ = writeln!(
-            out,
-            "Note: {} not linted yet (Helm rendering is not implemented): {}",
-            plural(report.charts.len(), "Helm chart"),
-            report.charts.join(", ")
-        );
-    }
     out
 }

@@ -1,0 +1,296 @@
+//! Helm charts in `paved lint`: each chart directory is rendered in-process (with the values
+//! files from the command line and config), its rendered objects are linted like any
+//! manifest, and every finding is moved back into the chart: to the template line that
+//! produced the flagged line, or to the values.yaml entry the template line reads when the
+//! finding is about a value. A chart that cannot be rendered is a `helm-render-error` finding
+//! at the template, line and construct, never a crash or a silent skip.
+//!
+//! Mapping a rendered line back is a heuristic (Go templates keep no source map): an identical
+//! line in the template wins; otherwise a line with the same YAML key; the candidate nearest
+//! the rendered line's relative position breaks ties.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::catalogue::HELM_RENDER_ERROR;
+use super::finding::{Finding, Severity, Suppressed};
+use crate::helm::{self, RenderErrorKind, RenderOptions};
+use crate::parse::Pos;
+use crate::parse::yaml::{self, Node};
+
+static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
+
+/// A template line as a pattern over rendered lines: literal text kept, each `{{ }}` action any
+/// text (`- name: {{ .Chart.Name }}-sidecar` matches `- name: web-sidecar`).
+fn line_pattern(template_line: &str) -> Option<Regex> {
+    let t = template_line.trim();
+    if !t.contains("{{")
+        || t.starts_with("{{") && t.ends_with("}}") && ACTION.find(t).is_some_and(|m| m.len() == t.len())
+    {
+        return None;
+    }
+    let mut pattern = String::from("^");
+    let mut last = 0;
+    for m in ACTION.find_iter(t) {
+        pattern.push_str(&regex::escape(&t[last..m.start()]));
+        pattern.push_str(".*?");
+        last = m.end();
+    }
+    pattern.push_str(&regex::escape(&t[last..]));
+    pattern.push('$');
+    Regex::new(&pattern).ok()
+}
+
+static VALUES_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid regex"));
+
+/// One chart file's findings after mapping: the findings, the suppressed ones, and the file's
+/// text for reporters.
+pub struct Mapped {
+    pub display: String,
+    pub fs_path: PathBuf,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    pub text: String,
+}
+
+/// Where a rendered position lands in the chart.
+struct Mapper<'a> {
+    template_display: String,
+    template_lines: Vec<&'a str>,
+    values_display: String,
+    values: Option<&'a Node>,
+}
+
+fn key_of(line: &str) -> Option<&str> {
+    let t = line.trim_start().trim_start_matches("- ").trim_start();
+    let (k, _) = t.split_once(':')?;
+    let k = k.trim().trim_matches('"');
+    (!k.is_empty() && !k.contains(' ')).then_some(k)
+}
+
+fn nearest(candidates: &[usize], target: f64) -> Option<usize> {
+    candidates.iter().copied().min_by(|a, b| {
+        let (da, db) = ((*a as f64 - target).abs(), (*b as f64 - target).abs());
+        da.partial_cmp(&db).unwrap_or(std::cmp::Ordering::Equal)
+    })
+}
+
+impl Mapper<'_> {
+    /// (path, line, col) in the chart for `line`:`col` of rendered `text` (1-based).
+    fn map(&self, text: &str, line: u32, col: u32) -> (String, Pos) {
+        let rendered: Vec<&str> = text.lines().collect();
+        let Some(r) = rendered.get(line.saturating_sub(1) as usize) else {
+            return (self.template_display.clone(), Pos::new(1, 1));
+        };
+        let target = (line as f64 - 1.0) / rendered.len().max(1) as f64 * self.template_lines.len() as f64;
+        let exact: Vec<usize> = (0..self.template_lines.len())
+            .filter(|&i| self.template_lines[i].trim() == r.trim() && !r.trim().is_empty())
+            .collect();
+        if let Some(i) = nearest(&exact, target) {
+            return (self.template_display.clone(), Pos::new(i as u32 + 1, col));
+        }
+        let patterned: Vec<usize> = (0..self.template_lines.len())
+            .filter(|&i| line_pattern(self.template_lines[i]).is_some_and(|p| p.is_match(r.trim())))
+            .collect();
+        let keyed: Vec<usize> = match key_of(r) {
+            Some(key) => {
+                (0..self.template_lines.len()).filter(|&i| key_of(self.template_lines[i]) == Some(key)).collect()
+            }
+            None => Vec::new(),
+        };
+        let Some(i) = nearest(&patterned, target).or_else(|| nearest(&keyed, target)) else {
+            return (self.template_display.clone(), Pos::new(1, 1));
+        };
+        let tline = self.template_lines[i];
+        // A finding about the value of a line that reads .Values points at that value.
+        let value_col = r.find(':').map(|c| r[..c].chars().count() as u32 + 2).unwrap_or(u32::MAX);
+        if col > value_col
+            && let Some(values) = self.values
+            && let Some(node) = VALUES_REF
+                .captures_iter(tline)
+                .filter_map(|c| c.get(1))
+                .filter_map(|m| values.pointer(&m.as_str().replace('.', "/")))
+                .filter(|n| n.is_scalar())
+                .last()
+        {
+            return (self.values_display.clone(), node.pos);
+        }
+        // The key's column (after any `- `), as a finding on a rendered key would have.
+        let indent = tline.chars().take_while(|c| c.is_whitespace()).count();
+        let dash = if tline[tline.len() - tline.trim_start().len()..].starts_with("- ") { 2 } else { 0 };
+        (self.template_display.clone(), Pos::new(i as u32 + 1, (indent + dash) as u32 + 1))
+    }
+}
+
+/// A render failure as a finding in the chart.
+fn render_error(chart_display: &str, e: &helm::RenderError) -> Finding {
+    let path = match (&e.kind, &e.file) {
+        (RenderErrorKind::Values, Some(f)) => f.clone(),
+        (_, Some(f)) => format!("{chart_display}/{f}"),
+        _ => format!("{chart_display}/Chart.yaml"),
+    };
+    // YAML errors are positioned in the rendered output, not the template.
+    let (line, col) =
+        if matches!(e.kind, RenderErrorKind::Yaml) { (1, None) } else { (e.line.max(1), (e.col > 0).then_some(e.col)) };
+    Finding {
+        rule: HELM_RENDER_ERROR.to_string(),
+        severity: Severity::Error,
+        path,
+        line,
+        column: col,
+        message: format!("chart {} cannot be rendered: {e}", e.chart),
+        help: String::new(),
+    }
+}
+
+/// What linting one rendered template's text produced (in rendered coordinates).
+pub struct RenderedLint {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Renders `chart_dir` and lints its objects with `lint_text`, mapping every position back.
+pub fn lint_chart(
+    chart_dir: &Path,
+    chart_display: &str,
+    values_files: &[PathBuf],
+    lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
+) -> Vec<Mapped> {
+    let opts = RenderOptions { values_files: values_files.to_vec(), ..RenderOptions::default() };
+    let rendered = match helm::render(chart_dir, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let f = render_error(chart_display, &e);
+            let text =
+                std::fs::read_to_string(chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml"))).unwrap_or_default();
+            return vec![Mapped {
+                display: f.path.clone(),
+                fs_path: chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml")),
+                findings: vec![f],
+                suppressed: Vec::new(),
+                text,
+            }];
+        }
+    };
+    let values_path = chart_dir.join("values.yaml");
+    let values_text = std::fs::read_to_string(&values_path).unwrap_or_default();
+    let values_docs = yaml::parse_stream(&values_text, &yaml::Limits::default()).unwrap_or_default();
+    let values_root = values_docs.first().map(|d| &d.root);
+    let values_display = format!("{chart_display}/values.yaml");
+
+    // Documents grouped by the template file that produced them.
+    let mut by_template: BTreeMap<String, Vec<&helm::Document>> = BTreeMap::new();
+    for d in rendered.all() {
+        by_template.entry(d.file.clone().unwrap_or_else(|| d.source.clone())).or_default().push(d);
+    }
+    let mut out: BTreeMap<String, Mapped> = BTreeMap::new();
+    for (file, docs) in by_template {
+        let template_display = format!("{chart_display}/{file}");
+        let template_path = chart_dir.join(&file);
+        let template_text = std::fs::read_to_string(&template_path).unwrap_or_default();
+        let text = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n---\n");
+        let result = lint_text(&template_display, &text);
+        let mapper = Mapper {
+            template_display: template_display.clone(),
+            template_lines: template_text.lines().collect(),
+            values_display: values_display.clone(),
+            values: values_root,
+        };
+        let object = |line: u32| {
+            // The rendered object a line belongs to, for the message.
+            let mut start = 1;
+            docs.iter()
+                .find(|d| {
+                    let n = d.text.lines().count() as u32 + 1;
+                    let hit = line < start + n;
+                    start += n;
+                    hit
+                })
+                .map(|d| format!("{} {:?}", d.kind, d.name))
+                .unwrap_or_default()
+        };
+        let mut relocate = |mut f: Finding| -> Finding {
+            let (path, pos) = mapper.map(&text, f.line, f.column.unwrap_or(1));
+            f.message = format!("{} (chart {}, {}, rendered {})", f.message, rendered.chart, file, object(f.line));
+            f.path = path;
+            f.line = pos.line;
+            f.column = Some(pos.col);
+            f
+        };
+        let findings: Vec<Finding> = result.findings.into_iter().map(&mut relocate).collect();
+        let suppressed: Vec<Suppressed> = result
+            .suppressed
+            .into_iter()
+            .map(|mut s| {
+                s.finding = relocate(s.finding);
+                s
+            })
+            .collect();
+        for f in findings {
+            let (disp, fs, txt) = if f.path == values_display {
+                (values_display.clone(), values_path.clone(), values_text.clone())
+            } else {
+                (template_display.clone(), template_path.clone(), template_text.clone())
+            };
+            out.entry(disp.clone())
+                .or_insert_with(|| Mapped {
+                    display: disp,
+                    fs_path: fs,
+                    findings: Vec::new(),
+                    suppressed: Vec::new(),
+                    text: txt,
+                })
+                .findings
+                .push(f);
+        }
+        for s in suppressed {
+            let disp = s.finding.path.clone();
+            let fs = if disp == values_display { values_path.clone() } else { template_path.clone() };
+            let txt = if disp == values_display { values_text.clone() } else { template_text.clone() };
+            out.entry(disp.clone())
+                .or_insert_with(|| Mapped {
+                    display: disp,
+                    fs_path: fs,
+                    findings: Vec::new(),
+                    suppressed: Vec::new(),
+                    text: txt,
+                })
+                .suppressed
+                .push(s);
+        }
+    }
+    out.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_rendered_lines_to_template_and_values() {
+        let template = "spec:\n  containers:\n    - name: {{ .Chart.Name }}\n      image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n      ports:\n        - containerPort: 80\n";
+        let values_text = "image:\n  repository: nginx\n  tag: latest\n";
+        let values = yaml::parse_stream(values_text, &yaml::Limits::default()).unwrap();
+        let m = Mapper {
+            template_display: "c/templates/d.yaml".into(),
+            template_lines: template.lines().collect(),
+            values_display: "c/values.yaml".into(),
+            values: Some(&values[0].root),
+        };
+        let rendered = "spec:\n  containers:\n    - name: web\n      image: \"nginx:latest\"\n      ports:\n        - containerPort: 80\n";
+        // The container entry → the template's `- name:` line.
+        assert_eq!(m.map(rendered, 3, 7), ("c/templates/d.yaml".into(), Pos::new(3, 7)));
+        // The image value → values.yaml's tag.
+        assert_eq!(m.map(rendered, 4, 14), ("c/values.yaml".into(), Pos::new(3, 8)));
+        // An identical line maps to itself.
+        assert_eq!(m.map(rendered, 6, 11), ("c/templates/d.yaml".into(), Pos::new(6, 11)));
+        // A line whose literal parts match wins over one that only shares the key.
+        let two = "    - name: {{ .Chart.Name }}-{{ .Values.sidecar }}\n    - name: {{ .Chart.Name }}\n";
+        let m2 = Mapper { template_lines: two.lines().collect(), ..m };
+        assert_eq!(m2.map("    - name: alertmanager\n", 1, 7).1, Pos::new(2, 7));
+    }
+}
