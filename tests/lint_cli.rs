@@ -123,7 +123,17 @@ fn hostile_files_become_findings_and_the_run_goes_on() {
     fs::write(d.join("binary.yaml"), b"apiVersion: v1\x00\x01\x02kind: Pod\n").unwrap();
     fs::write(d.join("latin1.Dockerfile"), b"FROM alpine:3.20\n# caf\xe9\nUSER 0\n").unwrap();
     fs::write(d.join("nofrom.Dockerfile"), "RUN echo hi\n").unwrap();
-    fs::write(d.join("huge.yaml"), vec![b'#'; 11 * 1024 * 1024]).unwrap();
+    fs::write(d.join("huge.yaml"), vec![b'#'; 50 * 1024 * 1024]).unwrap();
+    // A chart whose template includes itself.
+    fs::create_dir_all(d.join("chart/templates")).unwrap();
+    fs::write(d.join("chart/Chart.yaml"), "apiVersion: v2\nname: loop\nversion: 0.1.0\n").unwrap();
+    fs::write(d.join("chart/templates/_loop.tpl"), "{{- define \"loop\" -}}{{ include \"loop\" . }}{{- end -}}\n")
+        .unwrap();
+    fs::write(
+        d.join("chart/templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ include \"loop\" . }}\n",
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
@@ -133,7 +143,10 @@ fn hostile_files_become_findings_and_the_run_goes_on() {
     }
 
     let start = std::time::Instant::now();
-    let out = lint(d, &["--format", "json"]);
+    // Bounded memory: the whole run must fit in 4 GiB of address space (thread stacks
+    // included), far below what an expanded alias bomb or a read 50 MB file would take.
+    let script = format!("ulimit -v 4194304 && exec {} lint --format json", env!("CARGO_BIN_EXE_paved"));
+    let out = run(std::process::Command::new("sh").current_dir(d).args(["-c", &script]).env("NO_COLOR", "1"));
     assert!(start.elapsed().as_secs() < 30, "lint took {:?}", start.elapsed());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let v = json(&out);
@@ -142,6 +155,20 @@ fn hostile_files_become_findings_and_the_run_goes_on() {
     for path in ["bomb.yaml", "deep.yaml", "invalid.yaml", "binary.yaml", "nofrom.Dockerfile", "huge.yaml"] {
         assert!(has("parse-error", path), "no parse-error for {path}: {found:?}");
     }
+    let recursion =
+        v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "helm-render-error").expect("render error");
+    assert_eq!(
+        (recursion["path"].as_str(), recursion["line"].as_u64()),
+        (Some("chart/templates/cm.yaml"), Some(6)),
+        "{recursion}"
+    );
+    assert!(recursion["message"].as_str().unwrap().contains("nested reference name: loop"), "{recursion}");
+
+    // The size limit is configurable.
+    fs::write(d.join(".paved.yaml"), "max-file-size: 64MB\n").unwrap();
+    let sized = json(&lint(d, &["--format", "json", "huge.yaml"]));
+    assert_eq!(sized["findings"], serde_json::json!([]), "a 50 MB comment-only YAML file under a 64 MB limit");
+    fs::remove_file(d.join(".paved.yaml")).unwrap();
     let invalid = v["findings"].as_array().unwrap().iter().find(|f| f["path"] == "invalid.yaml").unwrap();
     assert_eq!((invalid["line"].as_u64(), invalid["column"].as_u64()), (Some(4), Some(9)), "{invalid}");
     assert!(invalid["message"].as_str().unwrap().contains("unclosed bracket"), "{invalid}");

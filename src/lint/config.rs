@@ -13,6 +13,7 @@
 //! policies: [policies/custom] # extra Rego policy directories
 //! values: [deploy/values-prod.yaml]  # Helm values files for every chart
 //! fail-on: warning
+//! max-file-size: 10MB        # larger files are a parse-error finding, not read
 //! ```
 //! Unknown keys, rule ids and values are errors naming the file, line and column.
 
@@ -53,6 +54,7 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     pub values: Vec<PathBuf>,
     pub fail_on: Option<FailOn>,
+    pub max_file_size: Option<u64>,
 }
 
 /// Finds the config file for a lint of `root`: in `root` (or its directory, for a file) or any
@@ -176,14 +178,40 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                         .ok_or_else(|| err(display, v.pos, "fail-on: expected error, warning, info or never"))?,
                 );
             }
+            "max-file-size" => {
+                let text = v.scalar_text().unwrap_or_default();
+                config.max_file_size = Some(parse_size(&text).ok_or_else(|| {
+                    err(display, v.pos, "max-file-size: expected a size such as 10MB, 512KB or 1048576")
+                })?);
+            }
             other => bail!(err(
                 display,
                 k.pos,
-                format!("unknown key `{other}` (expected rules, exclude, ignore, policies, values, fail-on)")
+                format!(
+                    "unknown key `{other}` (expected rules, exclude, ignore, policies, values, fail-on, max-file-size)"
+                )
             )),
         }
     }
     Ok(config)
+}
+
+/// `10MB`, `512KB`, `1GB` (powers of 1024) or a number of bytes.
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_uppercase();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t.as_str(), ""),
+    };
+    let n: u64 = num.parse().ok()?;
+    let factor = match unit {
+        "" | "B" => 1,
+        "KB" | "K" | "KIB" => 1 << 10,
+        "MB" | "M" | "MIB" => 1 << 20,
+        "GB" | "G" | "GIB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(factor).filter(|&b| b > 0)
 }
 
 impl Config {
@@ -234,6 +262,16 @@ mod tests {
         assert!(!c.exclude.as_ref().unwrap().is_match("src/testdata.yaml"));
         assert!(c.ignore[0].globs.is_match("deploy/legacy/a.yaml"));
         assert_eq!(c.fail_on, Some(FailOn::Never));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10MB"), Some(10 << 20));
+        assert_eq!(parse_size("512 kb"), Some(512 << 10));
+        assert_eq!(parse_size("2048"), Some(2048));
+        assert_eq!(parse_size("0"), None);
+        assert_eq!(parse_size("ten"), None);
+        assert_eq!(parse_size("10TB"), None);
     }
 
     #[test]

@@ -319,7 +319,8 @@ pub fn run(options: &Options) -> Result<Report> {
             (r.id.clone(), setting)
         })
         .collect();
-    let ctx = Context_ { config: &config, states, max: options.max_file_size, parse_only: options.parse_only };
+    let max = config.max_file_size.unwrap_or(options.max_file_size);
+    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only };
 
     let mut found = discover::discover(&options.paths, &cwd);
     found.files.retain(|c| !config.excluded(&c.path));

@@ -1,0 +1,75 @@
+//! The cross-file rules on their fixture repositories, asserted exactly through JSON output
+//! (rule, path, line, column): each fires where its files are linked and stays silent where
+//! they are not (the pass fixtures include unlinked images and unrelated Dockerfiles).
+
+mod common;
+
+use std::path::Path;
+
+use common::{paved, run, text};
+
+fn findings(rule: &str, side: &str) -> Vec<(String, String, u64, u64)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules").join(rule).join(side);
+    let out = run(paved().current_dir(&dir).args(["lint", "--format", "json", "--fail-on", "never", "--no-config"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn expect(rule: &str, fire: &[(&str, u64, u64)]) {
+    let want: Vec<(String, String, u64, u64)> =
+        fire.iter().map(|(p, l, c)| (rule.to_string(), p.to_string(), *l, *c)).collect();
+    assert_eq!(findings(rule, "fire"), want, "{rule} on its fire fixture");
+    assert_eq!(findings(rule, "pass"), vec![], "{rule} on its pass fixture");
+}
+
+#[test]
+fn run_as_non_root_unverifiable() {
+    expect("run-as-non-root-unverifiable", &[("deploy/k8s.yaml", 9, 11)]);
+}
+
+#[test]
+fn go_version_mismatch() {
+    expect(
+        "go-version-mismatch",
+        &[(".github/workflows/ci.yml", 8, 23), (".gitlab-ci.yml", 2, 10), ("Dockerfile", 1, 6)],
+    );
+}
+
+#[test]
+fn race_without_cgo() {
+    expect("race-without-cgo", &[(".gitlab-ci.yml", 6, 7), ("Makefile", 4, 2)]);
+}
+
+#[test]
+fn probe_port_unknown() {
+    expect("probe-port-unknown", &[("deploy/k8s.yaml", 15, 44), ("deploy/k8s.yaml", 19, 21)]);
+}
+
+#[test]
+fn probe_path_unserved() {
+    expect("probe-path-unserved", &[("deploy/k8s.yaml", 16, 21), ("deploy/k8s.yaml", 20, 21)]);
+}
+
+#[test]
+fn gomemlimit_missing() {
+    expect("gomemlimit-missing", &[("deploy/k8s.yaml", 9, 11)]);
+}
+
+#[test]
+fn http_server_timeouts_missing() {
+    expect("http-server-timeouts-missing", &[("main.go", 12, 11), ("main.go", 15, 12)]);
+}
