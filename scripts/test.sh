@@ -10,4 +10,6 @@ scripts/setup-test-tools.sh
 
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --all-targets --locked
+# Benchmarks are built (so they cannot rot) but run only by bench/ and `cargo bench`.
+cargo bench --no-run --locked
+cargo test --lib --bins --tests --locked
