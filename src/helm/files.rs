@@ -1,6 +1,8 @@
 //! `.Files`: a chart's non-template files (after `.helmignore`), with Helm's methods `Get`,
-//! `GetBytes`, `Glob`, `Lines`, `AsConfig` and `AsSecrets`. `AsConfig`/`AsSecrets` format
-//! their map with the template engine's own `toYaml`, so they print exactly as `toYaml` does.
+//! `GetBytes`, `Glob`, `Lines`, `AsConfig` and `AsSecrets`. Like Helm's `map[string][]byte` it
+//! can be ranged over (path → content bytes), indexed and measured with `len`.
+//! `AsConfig`/`AsSecrets` format their map with the template engine's own `toYaml`, so they
+//! print exactly as `toYaml` does.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -8,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 
 use super::glob::{Dialect, compile};
-use super::template::{Engine, HostObject, Value};
+use super::template::{Engine, Entries, HostObject, Value};
 
 /// Renders a value with `toYaml` (one engine shared by every `Files` of a render).
 #[derive(Clone)]
@@ -106,7 +108,10 @@ impl HostObject for Files {
         };
         let need_arg = || Err(format!("Files.{method} takes one string argument"));
         Some(match (method, arg) {
-            ("Get" | "GetBytes", Some(name)) => Ok(Value::String(self.text(name))),
+            ("Get", Some(name)) => Ok(Value::String(self.text(name))),
+            ("GetBytes", Some(name)) => {
+                Ok(Value::Bytes(self.files.get(name).cloned().unwrap_or_else(|| Arc::from([]))))
+            }
             ("Glob", Some(pattern)) => Ok(Value::Host(Arc::new(self.glob(pattern)))),
             ("Lines", Some(name)) => Ok(self.lines(name)),
             ("Get" | "GetBytes" | "Glob" | "Lines", None) => need_arg(),
@@ -124,5 +129,48 @@ impl HostObject for Files {
             }
             _ => return None,
         })
+    }
+
+    /// A Go `map[string][]byte`: path → content, in path order.
+    fn entries(&self) -> Option<Entries> {
+        let entries = self.files.iter().map(|(k, v)| (k.clone(), Value::Bytes(v.clone()))).collect();
+        Some(Entries::Map { entries, zero: Value::Bytes(Arc::from([])) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helm::template::Limits;
+
+    fn files() -> Files {
+        let to_yaml = ToYaml::new(&Engine::new(Limits::default())).expect("toYaml template");
+        Files::new([("conf/b.yaml".to_owned(), b"b: 2\n".to_vec()), ("a.txt".to_owned(), b"a".to_vec())], to_yaml)
+    }
+
+    #[test]
+    fn files_are_a_map_of_bytes() {
+        let Some(Entries::Map { entries, zero }) = files().entries() else { panic!("a map") };
+        assert_eq!(
+            entries,
+            vec![
+                ("a.txt".to_owned(), Value::Bytes(Arc::from(&b"a"[..]))),
+                ("conf/b.yaml".to_owned(), Value::Bytes(Arc::from(&b"b: 2\n"[..])))
+            ]
+        );
+        assert_eq!(zero, Value::Bytes(Arc::from([])));
+        let Some(Ok(Value::Host(glob))) = files().call("Glob", &[Value::String("conf/*".into())]) else {
+            panic!("Glob returns files")
+        };
+        assert_eq!(glob.entries().map(|e| e.len()), Some(1));
+        assert!(
+            matches!(files().call("GetBytes", &[Value::String("a.txt".into())]), Some(Ok(Value::Bytes(b))) if &*b == b"a")
+        );
+        assert!(
+            matches!(files().call("GetBytes", &[Value::String("x".into())]), Some(Ok(Value::Bytes(b))) if b.is_empty())
+        );
+        assert!(
+            matches!(files().call("Get", &[Value::String("a.txt".into())]), Some(Ok(Value::String(s))) if s == "a")
+        );
     }
 }

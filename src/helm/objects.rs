@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::chart::{Dependency, Metadata};
-use super::template::{HostObject, Value};
+use super::template::{Entries, HostObject, Value};
 
 /// Kubernetes version `helm template` assumes (Helm 4.2 with client-go v0.36).
 pub const DEFAULT_KUBE_VERSION: &str = "v1.36.0";
@@ -226,7 +226,7 @@ impl HostObject for KubeVersion {
     }
 }
 
-/// `.Capabilities.APIVersions`, with its `Has` method.
+/// `.Capabilities.APIVersions` (a Go `[]string`), with its `Has` method.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionSet(Vec<String>);
 
@@ -244,9 +244,13 @@ impl HostObject for VersionSet {
             ("Has", [Value::String(v)]) => Some(Ok(Value::Bool(self.0.iter().any(|a| a == v)))),
             ("Has", _) => Some(Err("Has takes one string argument".into())),
             ("MarshalJSON", []) => Some(Ok(s(&serde_json::Value::from(self.0.clone()).to_string()))),
-            ("String", []) => Some(Ok(s(&format!("[{}]", self.0.join(" "))))),
             _ => None,
         }
+    }
+
+    /// A Go `[]string`: `range`, `len`, `index` and `%v` see the API versions in order.
+    fn entries(&self) -> Option<Entries> {
+        Some(Entries::List(self.0.iter().map(|v| s(v)).collect()))
     }
 }
 
@@ -357,5 +361,12 @@ mod tests {
         let v = VersionSet(vec!["apps/v1".into()]);
         assert!(matches!(v.call("Has", &[s("apps/v1")]), Some(Ok(Value::Bool(true)))));
         assert!(matches!(v.call("Has", &[s("apps/v1/Deployment")]), Some(Ok(Value::Bool(false)))));
+    }
+
+    #[test]
+    fn api_versions_are_a_slice() {
+        let v = VersionSet(vec!["v1".into(), "apps/v1".into()]);
+        assert_eq!(v.entries(), Some(Entries::List(vec![s("v1"), s("apps/v1")])));
+        assert!(KubeVersion::default().entries().is_none());
     }
 }

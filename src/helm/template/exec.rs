@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::ast::{Arg, Command, Node, Pipe, Tree};
 use super::funcs::{self, FnError, P};
-use super::value::Val;
+use super::value::{Entries, Val};
 use super::{ErrorKind, Limits, TemplateError};
 
 /// Template sets visible to an execution: the engine's, plus one layer per `tpl` call.
@@ -204,6 +204,21 @@ impl Exec {
                 l.iter().enumerate().map(|(i, v)| (Val::Int(i as i64), Ev { v: v.clone(), iface: true })).collect()
             }
             Val::Map(m) => Val::map_entries(m).into_iter().map(|(k, v)| (Val::str(k), Ev { v, iface: true })).collect(),
+            Val::Bytes(b) => {
+                b.iter().enumerate().map(|(i, x)| (Val::Int(i as i64), Ev::plain(Val::Int(i64::from(*x))))).collect()
+            }
+            // A host map or slice: Go ranges over its typed elements (not interfaces).
+            Val::Host(h) => match h.entries().map(Entries::sorted) {
+                Some(Entries::Map { entries, .. }) => {
+                    entries.iter().map(|(k, v)| (Val::str(k.as_str()), Ev::plain(Val::from_public(v)))).collect()
+                }
+                Some(Entries::List(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Int(i as i64), Ev::plain(Val::from_public(v))))
+                    .collect(),
+                None => return self.range_error(pipe, pos, node, &val),
+            },
             Val::Int(n) => {
                 if pipe.decl.len() > 1 {
                     let msg = format!("can't use {n} to iterate over more than one variable");
@@ -214,10 +229,7 @@ impl Exec {
                 (0..(*n).max(0)).map(|i| (Val::Nil, Ev::plain(Val::Int(i)))).collect()
             }
             Val::Nil => Vec::new(),
-            v => {
-                let (p, ctx) = last_operand(pipe, pos, node);
-                return self.fail(p, ctx, &format!("range can't iterate over {}", super::fmt::to_go_string(v)));
-            }
+            v => return self.range_error(pipe, pos, node, v),
         };
         if items.is_empty() {
             if let Some(e) = else_list {
@@ -249,6 +261,11 @@ impl Exec {
             }
         }
         Ok(())
+    }
+
+    fn range_error(&self, pipe: &Pipe, pos: usize, node: &Node, v: &Val) -> EResult<()> {
+        let (p, ctx) = last_operand(pipe, pos, node);
+        self.fail(p, ctx, &format!("range can't iterate over {}", super::fmt::to_go_string(v)))
     }
 
     fn count_iterations(&mut self, pos: usize, n: u64) -> EResult<()> {

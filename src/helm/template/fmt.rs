@@ -223,7 +223,11 @@ fn fmt_value(v: &Val, verb: char, sp: &Spec, depth: usize) -> String {
                 .collect();
             format!("map[{}]", parts.join(" "))
         }
+        Val::Bytes(b) => fmt_bytes(b, verb, sp),
         Val::Host(h) => {
+            if let Some(entries) = h.entries() {
+                return fmt_value(&entries_val(entries), verb, sp, depth);
+            }
             let s = match h.call("String", &[]) {
                 Some(Ok(super::Value::String(s))) => s,
                 _ => format!("{{{}}}", h.type_name()),
@@ -231,6 +235,57 @@ fn fmt_value(v: &Val, verb: char, sp: &Spec, depth: usize) -> String {
             fmt_str(&s, verb, sp).unwrap_or_else(|| format!("%!{verb}({})", h.type_name()))
         }
     }
+}
+
+/// A host map or slice as a plain value, printed as Go prints maps and slices.
+fn entries_val(entries: super::Entries) -> Val {
+    match entries {
+        super::Entries::Map { entries, .. } => {
+            Val::map(entries.iter().map(|(k, v)| (k.clone(), Val::from_public(v))).collect())
+        }
+        super::Entries::List(items) => Val::list(items.iter().map(Val::from_public).collect()),
+    }
+}
+
+/// A `[]byte`: text for %s %q %x %X, `[]byte{0x63, 0xa}` for %#v, numbers otherwise.
+fn fmt_bytes(b: &[u8], verb: char, sp: &Spec) -> String {
+    match verb {
+        's' | 'q' => fmt_str(&String::from_utf8_lossy(b), verb, sp).unwrap_or_default(),
+        'x' | 'X' => fmt_hex(b, verb, sp),
+        'v' if sp.sharp => {
+            let items: Vec<String> = b.iter().map(|x| format!("{x:#x}")).collect();
+            format!("[]byte{{{}}}", items.join(", "))
+        }
+        _ => {
+            let items: Vec<String> = b
+                .iter()
+                .map(|x| {
+                    let n = Val::Int(i64::from(*x));
+                    fmt_int(i64::from(*x), verb, sp).unwrap_or_else(|| bad_verb(&n, verb))
+                })
+                .collect();
+            format!("[{}]", items.join(" "))
+        }
+    }
+}
+
+/// %x / %X of a string's or byte slice's bytes (flags `#` and space as Go reads them).
+fn fmt_hex(bytes: &[u8], verb: char, sp: &Spec) -> String {
+    let mut out = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if sp.space && i > 0 {
+            out.push(' ');
+        }
+        if sp.sharp && (sp.space || i == 0) {
+            out.push_str(if verb == 'x' { "0x" } else { "0X" });
+        }
+        if verb == 'x' {
+            out.push_str(&format!("{b:02x}"));
+        } else {
+            out.push_str(&format!("{b:02X}"));
+        }
+    }
+    sp.pad(&out)
 }
 
 fn fmt_int(n: i64, verb: char, sp: &Spec) -> Option<String> {
@@ -304,8 +359,9 @@ fn fmt_int(n: i64, verb: char, sp: &Spec) -> Option<String> {
     Some(nz.pad(&s))
 }
 
-/// Shortest decimal digits of |f| and the decimal point position (Go's decimalSlice).
-fn shortest_digits(f: f64) -> (String, i32) {
+/// Shortest decimal digits of |f| and the decimal point position (Go's decimalSlice): 1.5 is
+/// ("15", 1), 0.001 is ("1", -2).
+pub(crate) fn shortest_digits(f: f64) -> (String, i32) {
     split_exp(&format!("{:e}", f.abs()))
 }
 
@@ -487,23 +543,7 @@ fn fmt_str(s: &str, verb: char, sp: &Spec) -> Option<String> {
                 sp.pad(&go_quote(&s))
             }
         }
-        'x' | 'X' => {
-            let mut out = String::new();
-            for (i, b) in s.bytes().enumerate() {
-                if sp.space && i > 0 {
-                    out.push(' ');
-                }
-                if sp.sharp && (sp.space || i == 0) {
-                    out.push_str(if verb == 'x' { "0x" } else { "0X" });
-                }
-                if verb == 'x' {
-                    out.push_str(&format!("{b:02x}"));
-                } else {
-                    out.push_str(&format!("{b:02X}"));
-                }
-            }
-            sp.pad(&out)
-        }
+        'x' | 'X' => fmt_hex(s.as_bytes(), verb, sp),
         _ => return None,
     })
 }

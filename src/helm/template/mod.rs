@@ -39,7 +39,14 @@
 //! Not defined (as in Helm): env expandenv.
 //!
 //! Numbers: values from JSON/YAML are `float64` (see [`Value::from_json`]); template literals
-//! are Go `int`s; sprig's integer functions return int64 (both are [`Value::Int`]).
+//! are Go `int`s; sprig's integer functions return int64 (both are [`Value::Int`]). `toJson`
+//! prints float64s as Go's encoding/json does (`12345678901234567000`, `1e+21`, `1e-7`).
+//!
+//! Other Go types: [`Value::Bytes`] is a `[]byte` (`.Files` contents); host objects
+//! ([`HostObject`]) are Go structs, pointers, maps or slices, the last two ranged over, indexed
+//! and measured through [`HostObject::entries`]. `semver` returns a `*semver.Version` host
+//! object (Major, Minor, Patch, Prerelease, Metadata, Original, String, the comparisons and the
+//! Inc/Set methods) that prints as its version.
 
 mod ast;
 mod exec;
@@ -60,7 +67,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-pub use value::{HostObject, Value};
+pub use value::{Entries, HostObject, Value};
 
 use ast::Tree;
 use exec::{Ev, Exec, Scope};

@@ -592,7 +592,7 @@ zero: 0"#),
         &[(r#"main"#, r#"{{ semverCompare "foo" "1.2.3" }}"#)],
         false,
         Err(
-            r#"template: main:1:3: executing "main" at <semverCompare "foo" "1.2.3">: error calling semverCompare: improper constraint: foo"#,
+            r#"template: main:1:3: executing "main" at <semverCompare "foo" "1.2.3">: error calling semverCompare: improper constraint: "foo""#,
         ),
     ),
     (

@@ -274,3 +274,244 @@ fn documented_functions_exist_and_engine_is_shareable() {
         }
     }
 }
+
+/// A host map from paths to bytes, like Helm's `.Files` and what its `Glob` returns.
+#[derive(Debug)]
+struct ByteMap(Vec<(&'static str, &'static str)>);
+
+impl HostObject for ByteMap {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, method: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        match method {
+            "MarshalJSON" => Some(Ok(Value::String(r#"{"x":"eA=="}"#.into()))),
+            _ => None,
+        }
+    }
+    fn entries(&self) -> Option<Entries> {
+        let entries = self.0.iter().map(|(k, v)| (k.to_string(), Value::Bytes(Arc::from(v.as_bytes())))).collect();
+        Some(Entries::Map { entries, zero: Value::Bytes(Arc::from([])) })
+    }
+}
+
+/// A host slice of strings, like `.Capabilities.APIVersions`.
+#[derive(Debug)]
+struct Strings(Vec<&'static str>);
+
+impl HostObject for Strings {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn entries(&self) -> Option<Entries> {
+        Some(Entries::List(self.0.iter().map(|s| Value::String(s.to_string())).collect()))
+    }
+}
+
+fn render_with(src: &str, data: &[(&str, Value)]) -> Result<String, TemplateError> {
+    let mut e = Engine::new(Limits::default());
+    e.parse("t", src)?;
+    e.render("t", &Value::Map(data.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))
+}
+
+#[test]
+fn host_maps_range_len_index_and_print_like_go_maps() {
+    let files = Value::Host(Arc::new(ByteMap(vec![("b/y.txt", "y\n"), ("a/x.txt", "x")])));
+    let empty = Value::Host(Arc::new(ByteMap(Vec::new())));
+    let data = [("F", files.clone()), ("E", empty), ("G", files)];
+    let r = |src: &str| render_with(src, &data).unwrap();
+    // Key order; the element is the content (a []byte), with one variable too.
+    assert_eq!(
+        r(r#"{{ range $p, $c := .F }}{{ $p }}={{ $c | toString | quote }};{{ end }}"#),
+        r#"a/x.txt="x";b/y.txt="y\n";"#
+    );
+    assert_eq!(
+        r(r#"{{ range $c := .F }}{{ printf "%s" $c }}{{ end }}|{{ range .F }}{{ . }}{{ end }}"#),
+        "xy\n|[120][121 10]"
+    );
+    assert_eq!(r(r#"{{ range $p, $_ := .E }}x{{ else }}none{{ end }}"#), "none");
+    assert_eq!(r("{{ len .F }} {{ len .E }}"), "2 0");
+    assert_eq!(
+        r(r#"{{ index .F "a/x.txt" | toString }}|{{ index .F "nope" }}|{{ index .F "nope" | printf "%T" }}"#),
+        "x|[]|[]uint8"
+    );
+    assert_eq!(r("{{ if .F }}y{{ end }}{{ if .E }}n{{ end }} {{ empty .E }} {{ empty .F }}"), "y true false");
+    assert_eq!(r("{{ kindOf .F }} {{ typeOf .F }}"), "map engine.files");
+    assert_eq!(r("{{ .F }}"), "map[a/x.txt:[120] b/y.txt:[121 10]]");
+    assert_eq!(r("{{ deepEqual .F .G }} {{ deepEqual .F .E }}"), "true false");
+    assert_eq!(r("{{ toYaml .F }}"), "x: eA==");
+    let err = render_with("{{ index .F 1 }}", &data).unwrap_err();
+    assert!(err.message.ends_with("error calling index: value has type int; should be string"), "{err}");
+}
+
+#[test]
+fn host_slices_range_len_index_and_slice_like_go_slices() {
+    let data = [("V", Value::Host(Arc::new(Strings(vec!["v1", "apps/v1", "batch/v1"]))))];
+    let r = |src: &str| render_with(src, &data).unwrap();
+    assert_eq!(r("{{ range $i, $v := .V }}{{ $i }}={{ $v }} {{ end }}"), "0=v1 1=apps/v1 2=batch/v1 ");
+    assert_eq!(
+        r("{{ len .V }} {{ index .V 1 }} {{ slice .V 1 }} {{ first .V }} {{ last .V }}"),
+        "3 apps/v1 [apps/v1 batch/v1] v1 batch/v1"
+    );
+    assert_eq!(
+        r(r#"{{ join "," .V }} {{ has "apps/v1" .V }} {{ .V }} {{ printf "%q" .V }}"#),
+        r#"v1,apps/v1,batch/v1 true [v1 apps/v1 batch/v1] ["v1" "apps/v1" "batch/v1"]"#
+    );
+    assert_eq!(
+        r("{{ kindOf .V }} {{ toJson .V }}|{{ toYaml .V }}"),
+        r#"slice ["v1","apps/v1","batch/v1"]|- v1"#.to_owned() + "\n- apps/v1\n- batch/v1"
+    );
+    let err = render_with("{{ index .V 3 }}", &data).unwrap_err();
+    assert!(err.message.ends_with("error calling index: reflect: slice index out of range: 3"), "{err}");
+    // A host object that is neither still cannot be ranged over.
+    let err = render_with("{{ range .C }}{{ end }}", &[("C", Value::Host(Arc::new(Caps)))]).unwrap_err();
+    assert!(err.message.ends_with("range can't iterate over {*chartutil.Capabilities}"), "{err}");
+    let err = render_with("{{ len .C }}", &[("C", Value::Host(Arc::new(Caps)))]).unwrap_err();
+    assert!(err.message.ends_with("error calling len: len of type *chartutil.Capabilities"), "{err}");
+}
+
+#[test]
+fn bytes_print_as_numbers_and_convert_as_text() {
+    let data = [("B", Value::Bytes(Arc::from(&b"c\n"[..])))];
+    let r = |src: &str| render_with(src, &data).unwrap();
+    assert_eq!(
+        r("{{ .B }}|{{ print .B \"z\" }}|{{ cat .B \"z\" }}|{{ squote .B }}"),
+        "[99 10]|[99 10]z|[99 10] z|'[99 10]'"
+    );
+    assert_eq!(
+        r("{{ .B | toString | quote }}|{{ quote .B }}|{{ default \"d\" .B | toString }}"),
+        "\"c\\n\"|\"c\\n\"|c\n"
+    );
+    assert_eq!(
+        r(r#"{{ printf "%s|%q|%x|%X|%v|%d|%T|%-4v|%#v|%5s" .B .B .B .B .B .B .B .B .B .B }}"#),
+        "c\n|\"c\\n\"|630a|630A|[99 10]|[99 10]|[]uint8|[99   10  ]|[]byte{0x63, 0xa}|   c\n"
+    );
+    assert_eq!(
+        r("{{ len .B }} {{ index .B 0 }} {{ kindOf .B }} {{ typeOf .B }} {{ empty .B }}"),
+        "2 99 slice []uint8 false"
+    );
+    assert_eq!(r("{{ range $i, $b := .B }}{{ $i }}={{ $b }} {{ end }}"), "0=99 1=10 ");
+    assert_eq!(r("{{ toJson .B }}|{{ toYaml .B }}|{{ toJson (list .B) }}"), "\"Ywo=\"|Ywo=|[\"Ywo=\"]");
+    assert_eq!(
+        r("{{ slice .B 0 1 | printf \"%T %s\" (slice .B 0 1) }}|{{ first .B }}|{{ join \",\" .B }}"),
+        "[]uint8 c|99|99,10"
+    );
+    // A []byte is not a string parameter, as in Go.
+    let err = render_with("{{ b64enc .B }}", &data).unwrap_err();
+    assert!(err.message.ends_with("wrong type for value; expected string; got []uint8"), "{err}");
+    let err = render_with("{{ eq .B .B }}", &data).unwrap_err();
+    assert!(err.message.contains("non-comparable type"), "{err}");
+}
+
+#[test]
+fn to_json_prints_floats_like_go_encoding_json() {
+    let cases: &[(&str, &str)] = &[
+        ("12345678901234567890.0", "12345678901234567000"),
+        ("1e21", "1e+21"),
+        ("1.5e21", "1.5e+21"),
+        ("1e20", "100000000000000000000"),
+        ("123456789012345678901234.0", "1.2345678901234569e+23"),
+        ("0.000001", "0.000001"),
+        ("0.0000001", "1e-7"),
+        ("1.25e-7", "1.25e-7"),
+        ("-1e-10", "-1e-10"),
+        ("0.000001234", "0.000001234"),
+        ("2.0", "2"),
+        ("-0.0", "-0"),
+        ("0.5", "0.5"),
+        ("1e100", "1e+100"),
+        ("5e-324", "5e-324"),
+        ("1.7976931348623157e308", "1.7976931348623157e+308"),
+        ("0.30000000000000004", "0.30000000000000004"),
+        ("-123.456", "-123.456"),
+    ];
+    for (literal, want) in cases {
+        assert_eq!(render(&format!("{{{{ toJson {literal} }}}}")).unwrap(), *want, "toJson {literal}");
+    }
+    // toYaml reads JSON integers back as int64 or uint64, everything else as float64 ('g').
+    assert_eq!(
+        render("{{ toYaml (list 12345678901234567890.0 18446744073709551616.0 1e21 1e-7 2.0 (mulf -1.0 0.0)) }}")
+            .unwrap(),
+        "- 12345678901234567000\n- 1.8446744073709552e+19\n- 1e+21\n- 1e-07\n- 2\n- 0"
+    );
+    assert_eq!(render("{{ toPrettyJson (dict \"a\" 1e21) }}").unwrap(), "{\n  \"a\": 1e+21\n}");
+}
+
+#[test]
+fn semver_returns_a_version_object() {
+    let r = |src: &str| render(src).unwrap();
+    let v = r#"{{ $v := semver "v1.2.3-rc.1+build.5" }}"#;
+    assert_eq!(
+        r(&format!("{v}{{{{ $v }}}}|{{{{ $v | toString }}}}|{{{{ printf \"%s %q\" $v $v }}}}")),
+        r#"1.2.3-rc.1+build.5|1.2.3-rc.1+build.5|1.2.3-rc.1+build.5 "1.2.3-rc.1+build.5""#
+    );
+    assert_eq!(
+        r(&format!(
+            "{v}{{{{ list $v.Major $v.Minor $v.Patch $v.Prerelease $v.Metadata $v.Original $v.String | toJson }}}}"
+        )),
+        r#"[1,2,3,"rc.1","build.5","v1.2.3-rc.1+build.5","1.2.3-rc.1+build.5"]"#
+    );
+    assert_eq!(
+        r(&format!("{v}{{{{ typeOf $v }}}} {{{{ kindOf $v }}}} {{{{ toJson $v }}}} {{{{ toYaml (dict \"v\" $v) }}}}")),
+        r#"*semver.Version ptr "1.2.3-rc.1+build.5" v: 1.2.3-rc.1+build.5"#
+    );
+    assert_eq!(
+        r(r#"{{ semver "1.2" }} {{ semver "v2" }} {{ semver "01.2.3" }} {{ (semver "v2").Original }}"#),
+        "1.2.0 2.0.0 1.2.3 v2"
+    );
+    assert_eq!(
+        r(
+            r#"{{ (semver "1.2.3").GreaterThan (semver "1.0.0") }} {{ (semver "1.2.3").LessThan (semver "1.0.0") }} {{ (semver "1.2.3").Equal (semver "v1.2.3+m") }} {{ (semver "1.2.3-a").Compare (semver "1.2.3") }} {{ (semver "1.2.3").GreaterThanEqual (semver "1.2.3") }} {{ (semver "1.2.4").LessThanEqual (semver "1.2.3") }}"#
+        ),
+        "true false true -1 true false"
+    );
+    // Inc*/Set* return a semver.Version value: a struct without the pointer's methods.
+    assert_eq!(
+        r(
+            r#"{{ (semver "1.2.3-rc1").IncPatch }} {{ (semver "1.2.3").IncPatch }} {{ (semver "1.2.3+m").IncMinor }} {{ (semver "1.2.3").IncMajor }} {{ (semver "1.2.3").SetPrerelease "b.1" }} {{ (semver "1.2.3").SetMetadata "m" }} {{ typeOf (semver "1.0.0").IncPatch }} {{ kindOf (semver "1.0.0").IncPatch }}"#
+        ),
+        "1.2.3 1.2.4 1.3.0 2.0.0 1.2.3-b.1 1.2.3+m semver.Version struct"
+    );
+    let e = |src: &str| render(src).unwrap_err().message;
+    assert!(
+        e(r#"{{ (semver "1.2.3").IncPatch.Original }}"#)
+            .ends_with("can't evaluate field Original in type semver.Version")
+    );
+    assert!(e(r#"{{ semver "1.2.3.4" }}"#).ends_with("error calling semver: invalid semantic version"));
+    assert!(e(r#"{{ semver "1.2.3-01" }}"#).ends_with("error calling semver: version segment starts with 0"));
+    assert!(e(r#"{{ semver "99999999999999999999" }}"#).ends_with(
+        r#"error calling semver: error parsing version segment: strconv.ParseUint: parsing "99999999999999999999": value out of range"#
+    ));
+    assert!(
+        e(r#"{{ (semver "1.2.3").SetPrerelease "a..b" }}"#)
+            .ends_with("error calling SetPrerelease: invalid prerelease string")
+    );
+    assert!(
+        e(r#"{{ (semver "1.2.3").SetMetadata "a_b" }}"#)
+            .ends_with("error calling SetMetadata: invalid metadata string")
+    );
+    assert!(
+        e(r#"{{ (semver "18446744073709551615.0.0").IncMajor }}"#)
+            .ends_with("major version increment would overflow uint64")
+    );
+    assert!(
+        e(r#"{{ semverCompare "foo" "1.0.0" }}"#)
+            .ends_with(r#"error calling semverCompare: improper constraint: "foo""#)
+    );
+    // semverCompare is unchanged by the object, and a prerelease in a group admits prereleases.
+    assert_eq!(
+        r(
+            r#"{{ semverCompare ">=1.21-0, <1.30.0" "1.27.3-gke.1" }} {{ semverCompare "<1.30.0" "1.27.3-gke.1" }} {{ semverCompare "!=1.2.3" "1.2.4-rc1" }} {{ semverCompare ">=1.19-0" "v1.20.3" }}"#
+        ),
+        "true false false true"
+    );
+}

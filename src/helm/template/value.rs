@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use base64::Engine as _;
+
 /// A value given to or returned from the template engine.
 ///
 /// Numbers: Helm decodes `values.yaml` with sigs.k8s.io/yaml, which turns every number into a
@@ -20,6 +22,9 @@ pub enum Value {
     Int(i64),
     Float(f64),
     String(String),
+    /// A Go `[]byte` (what `.Files.GetBytes` returns and `.Files.Glob` maps paths to): `%v`
+    /// prints its numbers, `%s`, `toString` and `quote` its text, `toJson` base64.
+    Bytes(Arc<[u8]>),
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
     Host(Arc<dyn HostObject>),
@@ -27,6 +32,9 @@ pub enum Value {
 
 /// An object supplied by the caller (`.Files`, `.Capabilities`, ...) whose fields and methods
 /// templates reach with `.Obj.Field` and `.Obj.Method arg...`.
+///
+/// Its Go kind follows from [`HostObject::entries`] and the type name: a map or a slice when
+/// `entries` says so, a pointer when the type name starts with `*`, otherwise a struct.
 pub trait HostObject: Send + Sync + std::fmt::Debug {
     /// The Go type name shown by `printf "%T"` and `typeOf`.
     fn type_name(&self) -> &str;
@@ -34,6 +42,43 @@ pub trait HostObject: Send + Sync + std::fmt::Debug {
     fn field(&self, name: &str) -> Option<Value>;
     /// Calls a method; `None` when there is no such method, `Some(Err(msg))` when it fails.
     fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>>;
+    /// The elements when the object is a Go map or slice, for `range`, `len`, `index`, `slice`,
+    /// truth (`if`, `empty`: false when there are none) and `%v`. `None` (the default) for
+    /// anything else.
+    fn entries(&self) -> Option<Entries> {
+        None
+    }
+}
+
+/// The elements of a host object that is a Go map or slice (see [`HostObject::entries`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entries {
+    /// A map with string keys: its entries (in any order: `range` visits them in key order, as
+    /// Go does), and the element type's zero value, which `index` returns for a missing key.
+    Map { entries: Vec<(String, Value)>, zero: Value },
+    /// A slice.
+    List(Vec<Value>),
+}
+
+impl Entries {
+    pub fn len(&self) -> usize {
+        match self {
+            Entries::Map { entries, .. } => entries.len(),
+            Entries::List(items) => items.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The same elements, a map's in key order (Go's order for `range`, printing and equality).
+    pub fn sorted(mut self) -> Entries {
+        if let Entries::Map { entries, .. } = &mut self {
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        self
+    }
 }
 
 impl Value {
@@ -51,8 +96,8 @@ impl Value {
     }
 
     /// Converts to JSON. Integral floats of magnitude below 2^53 become JSON integers (as Go's
-    /// encoding/json prints them), NaN and infinities become `null`, host objects their
-    /// type name as a string.
+    /// encoding/json prints them), NaN and infinities become `null`, bytes base64 text, host
+    /// objects their type name as a string.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match self {
@@ -61,6 +106,7 @@ impl Value {
             Value::Int(i) => J::from(*i),
             Value::Float(f) => float_json(*f),
             Value::String(s) => J::String(s.clone()),
+            Value::Bytes(b) => J::String(base64::engine::general_purpose::STANDARD.encode(b)),
             Value::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
             Value::Host(h) => J::String(h.type_name().to_string()),
@@ -75,9 +121,10 @@ impl Value {
             Value::Int(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.is_empty(),
-            Value::Host(_) => true,
+            Value::Host(h) => h.entries().is_none_or(|e| !e.is_empty()),
         }
     }
 }
@@ -98,6 +145,7 @@ impl PartialEq for Value {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Host(a), Value::Host(b)) => Arc::ptr_eq(a, b),
@@ -118,6 +166,7 @@ pub(crate) enum Val {
     Int(i64),
     Float(f64),
     Str(Rc<str>),
+    Bytes(Arc<[u8]>),
     List(Rc<Vec<Val>>),
     Map(MapRef),
     Host(Arc<dyn HostObject>),
@@ -151,6 +200,7 @@ impl Val {
             Value::Int(i) => Val::Int(*i),
             Value::Float(f) => Val::Float(*f),
             Value::String(s) => Val::str(s.as_str()),
+            Value::Bytes(b) => Val::Bytes(b.clone()),
             Value::List(l) => Val::list(l.iter().map(Val::from_public).collect()),
             Value::Map(m) => Val::map(m.iter().map(|(k, v)| (k.clone(), Val::from_public(v))).collect()),
             Value::Host(h) => Val::Host(h.clone()),
@@ -172,6 +222,7 @@ impl Val {
             Val::Int(i) => Value::Int(*i),
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.to_string()),
+            Val::Bytes(b) => Value::Bytes(b.clone()),
             Val::List(l) => Value::List(l.iter().map(|v| v.to_public_depth(depth + 1)).collect()),
             Val::Map(m) => {
                 Value::Map(m.borrow().iter().map(|(k, v)| (k.clone(), v.to_public_depth(depth + 1))).collect())
@@ -192,9 +243,11 @@ impl Val {
             Val::Int(i) => *i != 0,
             Val::Float(f) => *f != 0.0,
             Val::Str(s) => !s.is_empty(),
+            Val::Bytes(b) => !b.is_empty(),
             Val::List(l) => !l.is_empty(),
             Val::Map(m) => !m.borrow().is_empty(),
-            Val::Host(_) => true,
+            // A map or slice is true when it has elements; a pointer or struct always.
+            Val::Host(h) => h.entries().is_none_or(|e| !e.is_empty()),
         }
     }
 
@@ -206,6 +259,7 @@ impl Val {
             Val::Int(_) => "int".into(),
             Val::Float(_) => "float64".into(),
             Val::Str(_) => "string".into(),
+            Val::Bytes(_) => "[]uint8".into(),
             Val::List(_) => "[]interface {}".into(),
             Val::Map(_) => "map[string]interface {}".into(),
             Val::Host(h) => h.type_name().to_string(),
@@ -220,9 +274,14 @@ impl Val {
             Val::Int(_) => "int",
             Val::Float(_) => "float64",
             Val::Str(_) => "string",
-            Val::List(_) => "slice",
+            Val::Bytes(_) | Val::List(_) => "slice",
             Val::Map(_) => "map",
-            Val::Host(_) => "ptr",
+            Val::Host(h) => match h.entries() {
+                Some(Entries::Map { .. }) => "map",
+                Some(Entries::List(_)) => "slice",
+                None if h.type_name().starts_with('*') => "ptr",
+                None => "struct",
+            },
         }
     }
 
@@ -250,6 +309,7 @@ impl Val {
             (Val::Int(a), Val::Int(b)) => a == b,
             (Val::Float(a), Val::Float(b)) => a == b,
             (Val::Str(a), Val::Str(b)) => a == b,
+            (Val::Bytes(a), Val::Bytes(b)) => a == b,
             (Val::List(a), Val::List(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.deep_equal_depth(y, depth + 1))
             }
@@ -261,7 +321,13 @@ impl Val {
                 a.len() == b.len()
                     && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.deep_equal_depth(vb, depth + 1))
             }
-            (Val::Host(a), Val::Host(b)) => Arc::ptr_eq(a, b),
+            // Pointers compare by identity; maps and slices (`.Files.Glob` results) by content.
+            (Val::Host(a), Val::Host(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.type_name() == b.type_name()
+                        && a.entries().is_some()
+                        && a.entries().map(Entries::sorted) == b.entries().map(Entries::sorted))
+            }
             _ => false,
         }
     }

@@ -3,7 +3,7 @@
 use super::{FnResult, Reg, err, s};
 use crate::helm::template::exec::Exec;
 use crate::helm::template::fmt::{sprint, sprintf, sprintln};
-use crate::helm::template::value::Val;
+use crate::helm::template::value::{Entries, Val};
 
 pub(crate) fn register(r: &mut Reg) {
     // `and` and `or` short-circuit in the executor; these bodies are never called.
@@ -78,7 +78,7 @@ pub(crate) fn eq(a: &Val, rest: &[Val]) -> Result<bool, super::FnError> {
                 (Val::Float(x), Val::Float(y)) => x == y,
                 (Val::Str(x), Val::Str(y)) => x == y,
                 (Val::Nil, _) | (_, Val::Nil) => a.is_nil() && b.is_nil(),
-                (Val::List(_), Val::List(_)) | (Val::Map(_), Val::Map(_)) => {
+                (Val::List(_), Val::List(_)) | (Val::Map(_), Val::Map(_)) | (Val::Bytes(_), Val::Bytes(_)) => {
                     return err(format!("non-comparable type {}: {}", sprint(std::slice::from_ref(b)), b.type_name()));
                 }
                 (Val::Host(x), Val::Host(y)) => std::sync::Arc::ptr_eq(x, y),
@@ -128,6 +128,11 @@ fn len(_: &mut Exec, a: Vec<Val>) -> FnResult {
         Val::Str(s) => Ok(Val::Int(s.len() as i64)),
         Val::List(l) => Ok(Val::Int(l.len() as i64)),
         Val::Map(m) => Ok(Val::Int(m.borrow().len() as i64)),
+        Val::Bytes(b) => Ok(Val::Int(b.len() as i64)),
+        Val::Host(h) => match h.entries() {
+            Some(e) => Ok(Val::Int(e.len() as i64)),
+            None => err(format!("len of type {}", h.type_name())),
+        },
         Val::Nil => err("len of nil pointer"),
         v => err(format!("len of type {}", v.type_name())),
     }
@@ -171,6 +176,30 @@ fn index(_: &mut Exec, a: Vec<Val>) -> FnResult {
                 Val::Str(k) => m.borrow().get(k.as_ref()).cloned().unwrap_or(Val::Nil),
                 Val::Nil => Val::Nil,
                 v => return err(format!("value has type {}; should be string", v.type_name())),
+            },
+            Val::Bytes(b) => {
+                let x = index_arg(i, b.len())?;
+                match b.get(x) {
+                    Some(byte) => Val::Int(i64::from(*byte)),
+                    None => return err(format!("reflect: slice index out of range: {x}")),
+                }
+            }
+            Val::Host(h) => match h.entries() {
+                Some(Entries::Map { entries, zero }) => match i {
+                    Val::Str(k) => {
+                        let found = entries.iter().find(|(key, _)| key.as_str() == k.as_ref());
+                        Val::from_public(found.map_or(&zero, |(_, v)| v))
+                    }
+                    v => return err(format!("value has type {}; should be string", v.type_name())),
+                },
+                Some(Entries::List(items)) => {
+                    let x = index_arg(i, items.len())?;
+                    match items.get(x) {
+                        Some(v) => Val::from_public(v),
+                        None => return err(format!("reflect: slice index out of range: {x}")),
+                    }
+                }
+                None => return err(format!("can't index item of type {}", h.type_name())),
             },
             v => return err(format!("can't index item of type {}", v.type_name())),
         };

@@ -3,7 +3,7 @@
 
 use super::{FnError, FnResult, Reg, check_size, err, int, strval, to_i64};
 use crate::helm::template::exec::Exec;
-use crate::helm::template::value::Val;
+use crate::helm::template::value::{Entries, Val};
 
 pub(crate) fn register(r: &mut Reg) {
     r.add("list", "a*", |_, a| Ok(Val::list(a)));
@@ -119,10 +119,16 @@ pub(crate) fn register(r: &mut Reg) {
     r.add("join", "sa", |_, a| Ok(Val::str(to_strings(&a[1]).join(super::s(&a[0])))));
 }
 
-/// The elements of a list argument, or sprig's "Cannot ... on type K" error.
+/// The elements of a slice argument (a list, a `[]byte` as ints, a host slice), or sprig's
+/// "Cannot ... on type K" error.
 fn items(v: &Val, what: &str) -> Result<Vec<Val>, FnError> {
     match v {
         Val::List(l) => Ok(l.as_ref().clone()),
+        Val::Bytes(b) => Ok(b.iter().map(|x| Val::Int(i64::from(*x))).collect()),
+        Val::Host(h) => match h.entries() {
+            Some(Entries::List(items)) => Ok(items.iter().map(Val::from_public).collect()),
+            _ => err(format!("{what} {}", v.kind_name())),
+        },
         Val::Nil => err("runtime error: invalid memory address or nil pointer dereference"),
         v => err(format!("{what} {}", v.kind_name())),
     }
@@ -132,12 +138,14 @@ fn ints(v: Vec<i64>) -> Val {
     Val::list(v.into_iter().map(Val::Int).collect())
 }
 
-/// sprig's strslice: strings of a list (nils dropped), or a single value's string.
+/// sprig's strslice: strings of a slice's elements (nils dropped), or a single value's string.
 pub(crate) fn to_strings(v: &Val) -> Vec<String> {
     match v {
-        Val::List(l) => l.iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Val::Nil => Vec::new(),
-        v => vec![strval(v)],
+        v => match items(v, "") {
+            Ok(l) => l.iter().filter(|x| !x.is_nil()).map(strval).collect(),
+            Err(_) => vec![strval(v)],
+        },
     }
 }
 
@@ -181,11 +189,7 @@ fn seq(ex: &mut Exec, a: Vec<Val>) -> FnResult {
 }
 
 fn sprig_slice(_: &mut Exec, a: Vec<Val>) -> FnResult {
-    let l = match &a[0] {
-        Val::List(l) => l.clone(),
-        Val::Nil => return err("runtime error: invalid memory address or nil pointer dereference"),
-        v => return err(format!("list should be type of slice or array but {}", v.kind_name())),
-    };
+    let l = items(&a[0], "list should be type of slice or array but")?;
     if l.is_empty() {
         return Ok(Val::Nil);
     }
@@ -194,5 +198,10 @@ fn sprig_slice(_: &mut Exec, a: Vec<Val>) -> FnResult {
     if start < 0 || end < start || end as usize > l.len() {
         return err(format!("reflect: slice index out of range [{start}:{end}]"));
     }
-    Ok(Val::list(l[start as usize..end as usize].to_vec()))
+    let (start, end) = (start as usize, end as usize);
+    // Slicing a []byte gives a []byte.
+    if let Val::Bytes(b) = &a[0] {
+        return Ok(Val::Bytes(b[start..end].into()));
+    }
+    Ok(Val::list(l[start..end].to_vec()))
 }

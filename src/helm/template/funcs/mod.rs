@@ -140,10 +140,11 @@ pub(crate) fn int(v: &Val) -> i64 {
     }
 }
 
-/// sprig's strval: strings as is, everything else through `%v`.
+/// sprig's strval: strings and byte slices as text, everything else through `%v`.
 pub(crate) fn strval(v: &Val) -> String {
     match v {
         Val::Str(s) => s.to_string(),
+        Val::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         v => super::fmt::to_go_string(v),
     }
 }

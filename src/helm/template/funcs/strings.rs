@@ -57,8 +57,15 @@ pub(crate) fn register(r: &mut Reg) {
     r.add("quote", "a*", |_, a| {
         Ok(Val::str(a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect::<Vec<_>>().join(" ")))
     });
+    // sprig's squote formats with %v, not strval: a []byte prints as numbers.
     r.add("squote", "a*", |_, a| {
-        Ok(Val::str(a.iter().filter(|v| !v.is_nil()).map(|v| format!("'{}'", strval(v))).collect::<Vec<_>>().join(" ")))
+        Ok(Val::str(
+            a.iter()
+                .filter(|v| !v.is_nil())
+                .map(|v| format!("'{}'", crate::helm::template::fmt::to_go_string(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ))
     });
     r.add("cat", "a*", |_, a| {
         Ok(Val::str(

@@ -5,9 +5,11 @@
 
 use std::cmp::Ordering;
 
+use base64::Engine as _;
+
 use super::{Reg, err, s};
-use crate::helm::template::fmt::format_float_abs;
-use crate::helm::template::value::{MAX_VALUE_DEPTH, Val};
+use crate::helm::template::fmt::{format_float_abs, shortest_digits};
+use crate::helm::template::value::{Entries, MAX_VALUE_DEPTH, Val};
 
 pub(crate) fn register(r: &mut Reg) {
     r.add("toYaml", "a", |_, a| Ok(Val::str(to_yaml(&a[0]).unwrap_or_default())));
@@ -126,23 +128,35 @@ fn yaml_node_to_val(n: &crate::parse::yaml::Node, depth: usize) -> Val {
     }
 }
 
-/// Go's encoding/json number text for a float64.
+/// Go's encoding/json number text for a float64: the shortest decimal that reads back as `f`,
+/// in exponent form below 1e-6 and from 1e21 on (`1e+21`, `1e-7`), positional otherwise
+/// (`12345678901234567000`, `0.000001`, `3`).
 pub(crate) fn json_float(f: f64) -> String {
     let a = f.abs();
-    let neg = if f < 0.0 { "-" } else { "" };
+    let neg = if f.is_sign_negative() { "-" } else { "" };
+    let (digits, dp) = shortest_digits(a);
     if a != 0.0 && !(1e-6..1e21).contains(&a) {
-        let e = format_float_abs(f, 'e', None);
-        // Shortest 'e' form: digits from the shortest representation, exponent without padding.
-        let (digits, exp) = {
-            let s = format!("{a:e}");
-            let (m, x) = s.split_once('e').unwrap_or((&s, "0"));
-            (m.to_string(), x.parse::<i32>().unwrap_or(0))
+        let exp = dp - 1;
+        let mant = match digits.split_at(1) {
+            (first, "") => first.to_string(),
+            (first, rest) => format!("{first}.{rest}"),
         };
-        let _ = e;
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{neg}{digits}e{sign}{:02}", exp.abs()).replace("e-0", "e-").replace("e+0", "e+");
+        // Go writes at least two exponent digits, then trims a leading zero of negative ones.
+        let exp = if exp < 0 { format!("-{}", -exp) } else { format!("+{exp:02}") };
+        return format!("{neg}{mant}e{exp}");
     }
-    if f.fract() == 0.0 && a < 1e21 { format!("{neg}{a:.0}") } else { format!("{neg}{a}") }
+    if a == 0.0 {
+        return format!("{neg}0");
+    }
+    let n = digits.len() as i32;
+    let text = if dp <= 0 {
+        format!("0.{}{digits}", "0".repeat(dp.unsigned_abs() as usize))
+    } else if dp >= n {
+        format!("{digits}{}", "0".repeat((dp - n) as usize))
+    } else {
+        format!("{}.{}", &digits[..dp as usize], &digits[dp as usize..])
+    };
+    format!("{neg}{text}")
 }
 
 /// Go's json.Marshal (sorted keys; HTML-escaped unless `escape_html` is false).
@@ -171,6 +185,7 @@ fn write_json(v: &Val, esc: bool, indent: Option<&str>, depth: usize, out: &mut 
         }
         Val::Float(f) => out.push_str(&json_float(*f)),
         Val::Str(s) => json_string(s, esc, out),
+        Val::Bytes(b) => json_string(&base64::engine::general_purpose::STANDARD.encode(b), esc, out),
         Val::List(items) => {
             out.push('[');
             for (i, x) in items.iter().enumerate() {
@@ -205,8 +220,16 @@ fn write_json(v: &Val, esc: bool, indent: Option<&str>, depth: usize, out: &mut 
             }
             out.push('}');
         }
-        Val::Host(h) => match h.call("MarshalJSON", &[]) {
-            Some(Ok(crate::helm::template::Value::String(s))) => out.push_str(&s),
+        // Its own MarshalJSON, else its elements when it is a map or slice.
+        Val::Host(h) => match (h.call("MarshalJSON", &[]), h.entries()) {
+            (Some(Ok(crate::helm::template::Value::String(s))), _) => out.push_str(&s),
+            (_, Some(Entries::Map { entries, .. })) => {
+                let map = entries.iter().map(|(k, v)| (k.clone(), Val::from_public(v))).collect();
+                write_json(&Val::map(map), esc, indent, depth, out)?;
+            }
+            (_, Some(Entries::List(items))) => {
+                write_json(&Val::list(items.iter().map(Val::from_public).collect()), esc, indent, depth, out)?;
+            }
             _ => out.push_str("{}"),
         },
     }
@@ -303,6 +326,18 @@ fn is_empty_coll(v: &Val) -> bool {
     }
 }
 
+/// A host object as its JSON reads back (how toYaml, going through JSON, sees it); other
+/// values as they are.
+fn host_as_json_value(v: &Val) -> Val {
+    match v {
+        Val::Host(_) => match to_json(v, false, None).map(|j| serde_json::from_str::<serde_json::Value>(&j)) {
+            Ok(Ok(j)) => json_to_val(&j),
+            _ => Val::empty_map(),
+        },
+        v => v.clone(),
+    }
+}
+
 /// Writes `v` as a block node at `indent`; the caller has written the key or "- " prefix.
 fn emit_block(v: &Val, indent: usize, out: &mut String, depth: usize) {
     if depth > MAX_VALUE_DEPTH {
@@ -311,8 +346,10 @@ fn emit_block(v: &Val, indent: usize, out: &mut String, depth: usize) {
     }
     let pad = " ".repeat(indent);
     match v {
+        Val::Host(_) => emit_block(&host_as_json_value(v), indent, out, depth + 1),
         Val::Map(m) if !is_empty_coll(v) => {
             for (i, (k, x)) in sorted_entries(m).iter().enumerate() {
+                let x = &host_as_json_value(x);
                 if i > 0 {
                     out.push_str(&pad);
                 }
@@ -339,6 +376,7 @@ fn emit_block(v: &Val, indent: usize, out: &mut String, depth: usize) {
         }
         Val::List(items) if !items.is_empty() => {
             for (i, x) in items.iter().enumerate() {
+                let x = &host_as_json_value(x);
                 if i > 0 {
                     out.push_str(&pad);
                 }
@@ -366,17 +404,22 @@ fn scalar(v: &Val, indent: usize) -> String {
         Val::Int(i) => i.to_string(),
         Val::Float(f) => yaml_float(*f),
         Val::Str(s) => scalar_str(s, false, indent),
+        Val::Bytes(b) => scalar_str(&base64::engine::general_purpose::STANDARD.encode(b), false, indent),
         Val::List(_) => "[]".into(),
         Val::Map(_) => "{}".into(),
         Val::Host(_) => "{}".into(),
     }
 }
 
-/// A float as it comes back from JSON: integral values as ints, others as go-yaml's 'g'.
+/// A float as it comes back from JSON: JSON integers that fit an int64 or uint64 as integers
+/// (go-yaml reads them so), others as go-yaml's 'g'.
 fn yaml_float(f: f64) -> String {
     let j = json_float(f);
-    if j.parse::<i64>().is_ok() {
-        return j;
+    if let Ok(i) = j.parse::<i64>() {
+        return i.to_string();
+    }
+    if let Ok(u) = j.parse::<u64>() {
+        return u.to_string();
     }
     let neg = if f < 0.0 { "-" } else { "" };
     format!("{neg}{}", format_float_abs(f, 'g', None))
