@@ -951,23 +951,28 @@ impl State {
         for start in (0..expanded.len()).step_by(size) {
             let g = start..(start + size).min(expanded.len());
             let script = expanded[g.clone()].iter().map(|(e, _)| e.as_str()).collect::<Vec<_>>().join("\n");
-            // Script line `l` -> (recipe line, line within its expanded text).
+            // Script line `l` -> (recipe line, line within its expanded text), from the script
+            // line each recipe line starts at (counted once: a lookup per command stays cheap).
+            let mut firsts = vec![1u32];
+            for (e, _) in &expanded[g.start..g.end - 1] {
+                let last = *firsts.last().expect("non-empty");
+                firsts.push(last.saturating_add(e.matches('\n').count() as u32 + 1));
+            }
             let line_of = |l: u32| {
-                let (mut first, mut k) = (1u32, g.start);
-                while k + 1 < g.end {
-                    let n = expanded[k].0.matches('\n').count() as u32 + 1;
-                    if first + n > l {
-                        break;
-                    }
-                    first += n;
-                    k += 1;
-                }
-                (k, l - first + 1)
+                let j = firsts.partition_point(|&first| first <= l).max(1) - 1;
+                (g.start + j, l - firsts[j] + 1)
             };
+            // One cursor per recipe line: commands come in source order, so positions are
+            // found walking forward (a line expanding to many commands stays linear).
+            let mut cursor: Option<(usize, Offsets)> = None;
             for mut cmd in split_script(&script) {
                 let (k, l) = line_of(cmd.pos.line.max(1));
                 let (e, emap) = &expanded[k];
-                cmd.pos = emap[offset_of(e, l, cmd.pos.col)];
+                if cursor.as_ref().is_none_or(|(ck, _)| *ck != k) {
+                    cursor = Some((k, Offsets::new(e)));
+                }
+                let offsets = &mut cursor.as_mut().expect("set above").1;
+                cmd.pos = emap[offsets.get(l, cmd.pos.col)];
                 recipe[k].commands.push(cmd);
             }
         }
@@ -980,11 +985,40 @@ impl State {
     }
 }
 
-/// Byte offset of (line, col) in `s` (1-based, columns in characters), clamped to the end.
-fn offset_of(s: &str, line: u32, col: u32) -> usize {
-    let start = s.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum::<usize>();
-    let rest = &s[start.min(s.len())..];
-    start + rest.char_indices().nth(col.saturating_sub(1) as usize).map_or(rest.len(), |(i, _)| i)
+/// Byte offsets of (line, col) positions in one text (1-based, columns in characters, a column
+/// past its line's end counting on into the next lines), clamped to the end. Each query walks on
+/// from the previous one, so positions asked in increasing order cost linear time in all (an
+/// earlier one starts over): a recipe line expanding to a megabyte of commands stays fast.
+struct Offsets<'a> {
+    s: &'a str,
+    /// The last position asked (normalised to >= 1), the start of its line, and its offset.
+    line: u32,
+    col: u32,
+    line_start: usize,
+    at: usize,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(s: &'a str) -> Self {
+        Self { s, line: 1, col: 1, line_start: 0, at: 0 }
+    }
+
+    fn get(&mut self, line: u32, col: u32) -> usize {
+        let (line, col) = (line.max(1), col.max(1));
+        if (line, col) < (self.line, self.col) {
+            *self = Self::new(self.s);
+        }
+        while self.line < line {
+            self.line_start = self.s[self.line_start..].find('\n').map_or(self.s.len(), |p| self.line_start + p + 1);
+            self.line += 1;
+            self.col = 1;
+            self.at = self.line_start;
+        }
+        let rest = &self.s[self.at..];
+        self.at += rest.char_indices().nth((col - self.col) as usize).map_or(rest.len(), |(i, _)| i);
+        self.col = col;
+        self.at
+    }
 }
 
 /// Expands one recipe line, keeping a file position for every output byte, and strips the
@@ -1325,5 +1359,22 @@ endif
         }
         let bytes: Vec<u8> = (0..2000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         let _ = parse(&String::from_utf8_lossy(&bytes));
+    }
+
+    /// `Offsets` agrees with the direct computation, in order, out of order and past the end.
+    #[test]
+    fn offsets_match_direct_computation() {
+        fn direct(s: &str, line: u32, col: u32) -> usize {
+            let start = s.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum::<usize>();
+            let rest = &s[start.min(s.len())..];
+            start + rest.char_indices().nth(col.saturating_sub(1) as usize).map_or(rest.len(), |(i, _)| i)
+        }
+        for s in ["", "a", "ab\ncé\n\nxyz", "é\n\n", "a;b;c\nd && e\n"] {
+            let mut offsets = Offsets::new(s);
+            let queries = [(0, 0), (1, 1), (1, 3), (1, 9), (2, 1), (2, 2), (1, 2), (3, 1), (4, 2), (9, 9), (2, 0)];
+            for (line, col) in queries {
+                assert_eq!(offsets.get(line, col), direct(s, line, col), "{s:?} {line}:{col}");
+            }
+        }
     }
 }

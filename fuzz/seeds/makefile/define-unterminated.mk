@@ -1,0 +1,4 @@
+define X
+line
+all:
+	echo

@@ -1,0 +1,6 @@
+endif
+else
+ifeq (
+all:
+	
+\

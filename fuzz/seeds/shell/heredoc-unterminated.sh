@@ -1,0 +1,3 @@
+cat <<EOF
+line
+$(go test)

@@ -1,0 +1,165 @@
+//! The body of every fuzz target, one function per target taking libFuzzer's raw bytes.
+//!
+//! Shared by the fuzz targets (`fuzz_targets/*.rs`, through this crate) and by the main crate's
+//! `tests/fuzz_regressions.rs` (which includes this file by path), so a crash input kept under
+//! `tests/fixtures/fuzz/<target>/` is replayed through exactly the code that found it. Uses only
+//! `paved` and `serde_json`, which both crates have.
+
+use std::sync::OnceLock;
+
+use paved::lint::discover::Kind;
+use paved::lint::engine::Engine;
+use paved::lint::finding::{Finding, Severity};
+use paved::lint::input::{Built, build};
+use paved::lint::suppress::{self, RuleState};
+use paved::parse::yaml::{Limits, parse_stream};
+use serde_json::Value;
+
+/// A target's name and body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target, by the name of its fuzz_targets/ file and its tests/fixtures/fuzz/ folder.
+pub const TARGETS: [Target; 7] = [
+    ("yaml", yaml),
+    ("dockerfile", dockerfile),
+    ("makefile", makefile),
+    ("shell", shell),
+    ("input", input),
+    ("pipeline", pipeline),
+    ("suppress", suppress),
+];
+
+/// Each kind with a path that `discover::classify` gives it. `pipeline`'s first byte indexes this.
+pub const KINDS: [(Kind, &str); 7] = [
+    (Kind::Dockerfile, "Dockerfile"),
+    (Kind::Makefile, "Makefile"),
+    (Kind::GithubWorkflow, ".github/workflows/ci.yml"),
+    (Kind::GitlabCi, ".gitlab-ci.yml"),
+    (Kind::Yaml, "deploy/k8s.yaml"),
+    (Kind::Shell, "scripts/build.sh"),
+    (Kind::GoMod, "go.mod"),
+];
+
+/// The YAML stream parser under the default limits, plus what callers do with its nodes:
+/// convert to JSON and resolve JSON pointers back to positions.
+pub fn yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(docs) = parse_stream(text, &Limits::default()) {
+        for doc in &docs {
+            let _ = doc.root.to_json();
+            for ptr in ["", "/0", "/spec/template/spec/containers/0/image", "/a/b/c", "/-"] {
+                let _ = doc.root.locate(ptr);
+            }
+        }
+    }
+}
+
+pub fn dockerfile(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = paved::parse::dockerfile::parse(text);
+}
+
+pub fn makefile(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = paved::parse::makefile::parse(text);
+}
+
+pub fn shell(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = paved::parse::shell::split_script(text);
+}
+
+pub fn suppress(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = suppress::scan_comments(text, true);
+    let _ = suppress::scan_comments(text, false);
+}
+
+/// Every input builder (and so every parser behind it: Dockerfile, Makefile, shell, GitHub
+/// workflow, GitLab CI, Kubernetes YAML, go.mod) on the same text, then JSON pointers into the
+/// built input (each node's, and one below it that does not exist) resolved back to positions,
+/// as the engine does for findings.
+pub fn input(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for (kind, path) in KINDS {
+        if let Ok(Built::Input(fi)) = build(kind, path, text) {
+            let mut out = Vec::new();
+            pointers(&fi.input, &mut String::new(), &mut out);
+            for p in &out {
+                let _ = fi.locate(p);
+                let _ = fi.locate(&format!("{p}/missing/0"));
+            }
+        }
+    }
+}
+
+/// Up to 256 JSON pointers of `v`'s nodes, depth first.
+fn pointers(v: &Value, prefix: &mut String, out: &mut Vec<String>) {
+    if out.len() >= 256 {
+        return;
+    }
+    out.push(prefix.clone());
+    let len = prefix.len();
+    let children: Box<dyn Iterator<Item = (String, &Value)>> = match v {
+        Value::Object(m) => Box::new(m.iter().map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c))),
+        Value::Array(a) => Box::new(a.iter().enumerate().map(|(i, c)| (i.to_string(), c))),
+        _ => return,
+    };
+    for (token, child) in children {
+        prefix.push('/');
+        prefix.push_str(&token);
+        pointers(child, prefix, out);
+        prefix.truncate(len);
+    }
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::load(&[]).expect("built-in policies load"))
+}
+
+/// The whole lint pipeline on one file, as `paved lint` runs it (`lint::lint_file`): suppression
+/// comments, the input builder for the file's kind, every built-in Rego policy, each finding
+/// located back into the file, then the suppressions applied.
+///
+/// The first byte picks the kind (an index into [`KINDS`]); the rest is the file, read as lint
+/// reads it: skipped when its first 8000 bytes hold a NUL (lint reports a binary file), else
+/// decoded lossily.
+pub fn pipeline(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let (kind, path) = KINDS[selector as usize % KINDS.len()];
+    if rest.iter().take(8000).any(|&b| b == 0) {
+        return;
+    }
+    let text = String::from_utf8_lossy(rest);
+    let mut suppressions = suppress::scan_comments(&text, kind != Kind::Dockerfile);
+    let Ok(Built::Input(fi)) = build(kind, path, &text) else { return };
+    suppressions.extend(fi.suppressions.iter().cloned());
+    let mut engine = engine().clone();
+    // An evaluation error (such as the policy time limit) is reported by lint, not a crash.
+    let Ok(raw) = engine.evaluate(&fi) else { return };
+    // Every finding must point into the file (a report prints the line it names).
+    let lines = text.lines().count().max(1) as u32;
+    let mut found = Vec::new();
+    for r in raw {
+        assert!(
+            r.pos.line >= 1 && r.pos.line <= lines + 1,
+            "finding at line {} of a {lines}-line file: {}",
+            r.pos.line,
+            r.message
+        );
+        let meta = &engine.rules()[r.rule];
+        found.push(Finding {
+            rule: meta.id.clone(),
+            severity: Severity::Error,
+            path: path.to_string(),
+            line: r.pos.line,
+            column: Some(r.pos.col),
+            message: r.message,
+            help: meta.fix.clone(),
+        });
+    }
+    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    found.dedup();
+    let _ = suppress::apply(path, found, &suppressions, &|_| RuleState::Enabled(Severity::Error));
+}

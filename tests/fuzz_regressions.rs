@@ -1,0 +1,69 @@
+//! Replays every input under tests/fixtures/fuzz/<target>/ (crashes, hangs and out-of-memory
+//! inputs that fuzzing once found, minimised) through the same entry point as the fuzz target
+//! that found it: fuzz/src/lib.rs, included here by path so the two cannot drift apart.
+//! A replayed input passes when it returns; a regression panics, or hangs the test.
+
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod entries;
+
+use std::path::Path;
+
+fn replay(target: &str) {
+    let (_, run) = entries::TARGETS.iter().find(|(name, _)| *name == target).expect("known target");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz").join(target);
+    assert!(dir.is_dir(), "{} is missing", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("readable")
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    for file in files {
+        let data = std::fs::read(&file).expect("readable");
+        eprintln!("replaying {}", file.display());
+        run(&data);
+    }
+}
+
+#[test]
+fn every_target_has_a_regression_test() {
+    let tested = ["yaml", "dockerfile", "makefile", "shell", "input", "pipeline", "suppress"];
+    let targets: Vec<_> = entries::TARGETS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(targets, tested);
+}
+
+#[test]
+fn yaml() {
+    replay("yaml");
+}
+
+#[test]
+fn dockerfile() {
+    replay("dockerfile");
+}
+
+#[test]
+fn makefile() {
+    replay("makefile");
+}
+
+#[test]
+fn shell() {
+    replay("shell");
+}
+
+#[test]
+fn input() {
+    replay("input");
+}
+
+#[test]
+fn pipeline() {
+    replay("pipeline");
+}
+
+#[test]
+fn suppress() {
+    replay("suppress");
+}
