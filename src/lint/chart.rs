@@ -230,37 +230,28 @@ pub fn lint_chart(
                 s
             })
             .collect();
+        // Each finding goes to the file it now points at: the template or values.yaml.
+        let files = [
+            (values_display.as_str(), &values_path, &values_text),
+            (template_display.as_str(), &template_path, &template_text),
+        ];
+        let slot = |out: &mut BTreeMap<String, Mapped>, path: &str| {
+            let (_, fs, txt) = files.iter().find(|(d, _, _)| *d == path).unwrap_or(&files[1]);
+            out.entry(path.to_string()).or_insert_with(|| Mapped {
+                display: path.to_string(),
+                fs_path: (*fs).clone(),
+                findings: Vec::new(),
+                suppressed: Vec::new(),
+                text: (*txt).clone(),
+            });
+        };
         for f in findings {
-            let (disp, fs, txt) = if f.path == values_display {
-                (values_display.clone(), values_path.clone(), values_text.clone())
-            } else {
-                (template_display.clone(), template_path.clone(), template_text.clone())
-            };
-            out.entry(disp.clone())
-                .or_insert_with(|| Mapped {
-                    display: disp,
-                    fs_path: fs,
-                    findings: Vec::new(),
-                    suppressed: Vec::new(),
-                    text: txt,
-                })
-                .findings
-                .push(f);
+            slot(&mut out, &f.path);
+            out.get_mut(&f.path).expect("slot inserted").findings.push(f);
         }
         for s in suppressed {
-            let disp = s.finding.path.clone();
-            let fs = if disp == values_display { values_path.clone() } else { template_path.clone() };
-            let txt = if disp == values_display { values_text.clone() } else { template_text.clone() };
-            out.entry(disp.clone())
-                .or_insert_with(|| Mapped {
-                    display: disp,
-                    fs_path: fs,
-                    findings: Vec::new(),
-                    suppressed: Vec::new(),
-                    text: txt,
-                })
-                .suppressed
-                .push(s);
+            slot(&mut out, &s.finding.path);
+            out.get_mut(&s.finding.path).expect("slot inserted").suppressed.push(s);
         }
     }
     out.into_values().collect()
