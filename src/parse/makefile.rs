@@ -23,6 +23,7 @@
 //! - A self-referencing recursive variable (`A = $(A) x`) is left unexpanded where the loop
 //!   would start; expansion depth and output size are bounded.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -85,6 +86,7 @@ pub fn parse(text: &str) -> Result<Makefile, ParseError> {
         let line = text[..nul].matches('\n').count() as u32 + 1;
         return Err(ParseError::new(Pos::new(line, 1), "binary data: not a Makefile"));
     }
+    FILE_BUDGET.set((FILE_MAX_LEN, FILE_MAX_STEPS));
     let mut st = State { prefix: '\t', ..State::default() };
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     st.run(&lines);
@@ -100,6 +102,18 @@ pub fn parse(text: &str) -> Result<Makefile, ParseError> {
 const MAX_DEPTH: usize = 64;
 const MAX_LEN: usize = 1 << 20;
 const MAX_STEPS: usize = 200_000;
+/// Expansion one `parse` may do in all: bytes produced by top-level references and references
+/// expanded, across every expansion of the file (each is also bounded by the limits above).
+/// Without it every line of a small file could expand a reference chain to a megabyte.
+const FILE_MAX_LEN: usize = 4 * MAX_LEN;
+const FILE_MAX_STEPS: usize = 5 * MAX_STEPS;
+/// Recipe commands kept for the whole file: one recipe line can expand to a megabyte of `a;a;…`.
+const MAX_COMMANDS: usize = 10_000;
+
+thread_local! {
+    /// (bytes, steps) of expansion left to the `parse` running on this thread.
+    static FILE_BUDGET: Cell<(usize, usize)> = const { Cell::new((FILE_MAX_LEN, FILE_MAX_STEPS)) };
+}
 const KEEP_LITERAL: [&str; 5] = ["CURDIR", "MAKEFILE_LIST", "MAKECMDGOALS", "MAKEFLAGS", "MAKELEVEL"];
 const DEFAULTS: [(&str, &str); 6] =
     [("MAKE", "make"), ("SHELL", "/bin/sh"), ("CC", "cc"), ("CXX", "g++"), ("RM", "rm -f"), ("AR", "ar")];
@@ -373,8 +387,23 @@ impl<'a> Ex<'a> {
         out.push_str(&s[lit..]);
     }
 
-    /// Expands one reference `r` (starting with `$`).
+    /// Expands one reference `r` (starting with `$`), kept literal once the file's budget is spent.
     fn dollar(&mut self, r: &str, out: &mut String) {
+        let (bytes, steps) = FILE_BUDGET.get();
+        if bytes == 0 || steps == 0 {
+            return out.push_str(r);
+        }
+        FILE_BUDGET.set((bytes, steps - 1));
+        let before = out.len();
+        self.dollar_within_budget(r, out);
+        if self.depth == 0 {
+            // Nested references are part of the top-level one's output: charged once, here.
+            let (bytes, steps) = FILE_BUDGET.get();
+            FILE_BUDGET.set((bytes.saturating_sub(out.len().saturating_sub(before)), steps));
+        }
+    }
+
+    fn dollar_within_budget(&mut self, r: &str, out: &mut String) {
         self.steps += 1;
         if self.depth >= MAX_DEPTH || out.len() > MAX_LEN || self.steps > MAX_STEPS {
             out.push_str(r);
@@ -930,11 +959,12 @@ impl State {
             exports.insert(name.clone(), value);
         }
         let variables = self.variables.iter().map(|v| Variable { exported: exported(&v.name), ..v.clone() }).collect();
-        let rules = self.rules.iter().map(|b| self.build_rule(b)).collect();
+        let mut commands_left = MAX_COMMANDS;
+        let rules = self.rules.iter().map(|b| self.build_rule(b, &mut commands_left)).collect();
         Makefile { variables, rules, exports }
     }
 
-    fn build_rule(&self, b: &Build) -> Rule {
+    fn build_rule(&self, b: &Build, commands_left: &mut usize) -> Rule {
         let target = b.targets.first().map_or("", String::as_str);
         let mut ex = Ex::new(&self.vars);
         ex.locals = self.target_locals(target);
@@ -965,7 +995,8 @@ impl State {
             // One cursor per recipe line: commands come in source order, so positions are
             // found walking forward (a line expanding to many commands stays linear).
             let mut cursor: Option<(usize, Offsets)> = None;
-            for mut cmd in split_script(&script) {
+            for mut cmd in split_script(&script).into_iter().take(*commands_left) {
+                *commands_left -= 1;
                 let (k, l) = line_of(cmd.pos.line.max(1));
                 let (e, emap) = &expanded[k];
                 if cursor.as_ref().is_none_or(|(ck, _)| *ck != k) {
@@ -1376,5 +1407,30 @@ endif
                 assert_eq!(offsets.get(line, col), direct(s, line, col), "{s:?} {line}:{col}");
             }
         }
+    }
+
+    /// Small files that expand to gigabytes are cut off by the file's budget: one recipe of a
+    /// megabyte of commands, and a thousand lines each expanding a megabyte reference chain.
+    #[test]
+    fn expansion_is_bounded_per_file() {
+        let chain = |first: &str| {
+            let mut s = format!("V1 = {first}\n");
+            for i in 2..=10 {
+                s += &format!("V{i} = $(V{j})$(V{j})$(V{j})$(V{j})\n", j = i - 1);
+            }
+            s
+        };
+        let start = std::time::Instant::now();
+        let mk = parse(&(chain("a;a;a;a;") + "all:\n\t$(V10)\n\t$(V10)\n")).expect("parses");
+        let commands: usize = mk.rules[0].recipe.iter().map(|l| l.commands.len()).sum();
+        assert_eq!(commands, MAX_COMMANDS);
+        let mut text = chain("xxxxxxxx");
+        for i in 0..1000 {
+            text += &format!("A{i} := $(V10)\nr{i}:\n\t$(V10)\n");
+        }
+        let mk = parse(&text).expect("parses");
+        let expanded: usize = mk.rules.iter().flat_map(|r| &r.recipe).map(|l| l.expanded.len()).sum();
+        assert!(expanded <= 2 * FILE_MAX_LEN, "{expanded}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "{:?}", start.elapsed());
     }
 }
