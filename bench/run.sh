@@ -49,6 +49,8 @@ done
 case "$CHECKOV" in sample | full | skip) ;; *) echo "run.sh: --checkov sample|full|skip" >&2; exit 2 ;; esac
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
+# Backtrace capture makes every anyhow error walk the stack: not what users run.
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 TOOLS="${PAVED_TOOLS:-$HOME/.cache/paved-tools}"
 if [ -f "$TOOLS/env.sh" ]; then
   # shellcheck source=/dev/null
