@@ -24,9 +24,14 @@
 # The working invocation: cargo-fuzz needs a nightly rustc for -Zsanitizer and the sancov
 # passes. With a nightly toolchain installed this runs `cargo +nightly fuzz run`; without one
 # (no network for rustup) it runs the stable toolchain with RUSTC_BOOTSTRAP=1, which lets stable
-# accept the same -Z flags. Equivalent by hand, from the repo root:
+# accept the same -Z flags (both checked to build with ASan and catch a panic). By hand, from the
+# repo root:
 #   cargo +nightly fuzz run --fuzz-dir fuzz -O -a yaml fuzz/corpus/yaml -- \
 #     -max_total_time=60 -rss_limit_mb=2048 -timeout=10 -max_len=16384 -print_final_stats=1
+# `cargo fuzz run` rebuilds whenever src/ changed; for long runs while others edit the tree,
+# `cargo +nightly fuzz build --fuzz-dir fuzz -O -a`, copy fuzz/target/x86_64-unknown-linux-gnu/
+# release/<target> aside and run it directly with the same libFuzzer flags (and
+# ASAN_OPTIONS=detect_odr_violation=0, as cargo fuzz sets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"

@@ -472,7 +472,7 @@ impl Parser<'_> {
         let mut cur: Vec<(usize, bool)> = Vec::new();
         let mut cases: Vec<Case> = Vec::new();
         let mut i = 0;
-        while i < self.toks.len() {
+        while i < self.toks.len() && self.out.len() < MAX_COMMANDS {
             let t = &self.toks[i];
             let word = |w: &str| t.kind == Kind::Word && !t.quoted && t.text == w;
             match cases.last().copied() {
