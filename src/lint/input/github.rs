@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{Built, CommandFact, FileInput, ImageFact, commands_in_yaml_script, document, scalar_string};
+use super::{
+    Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, scalar_string,
+};
 use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
@@ -101,7 +103,10 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
             {
                 let mut env = job_env.clone();
                 env.extend(env_map(step.get("env")));
-                commands.extend(commands_in_yaml_script(run, script, &env, "run", &job_name));
+                if commands.len() < MAX_YAML_COMMANDS {
+                    commands.extend(commands_in_yaml_script(run, script, &env, "run", &job_name));
+                    commands.truncate(MAX_YAML_COMMANDS);
+                }
             }
         }
     }

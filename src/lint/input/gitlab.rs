@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{Built, CommandFact, FileInput, ImageFact, commands_in_yaml_script, document, scalar_string};
+use super::{
+    Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, scalar_string,
+};
 use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
@@ -127,7 +129,10 @@ impl Ctx<'_> {
             return;
         }
         if let Some(text) = node.as_str() {
-            self.commands.extend(commands_in_yaml_script(node, text, env, "script", owner));
+            if self.commands.len() < MAX_YAML_COMMANDS {
+                self.commands.extend(commands_in_yaml_script(node, text, env, "script", owner));
+                self.commands.truncate(MAX_YAML_COMMANDS);
+            }
         } else if let Some(items) = node.as_seq() {
             for item in items {
                 self.script(item, env, owner, depth + 1);

@@ -121,6 +121,11 @@ impl CommandFact {
     }
 }
 
+/// Commands kept from one CI file. YAML aliases let a small file repeat one script thousands of
+/// times (`script: *big` in every job): without a bound that is millions of commands and
+/// gigabytes of policy input.
+pub const MAX_YAML_COMMANDS: usize = 10_000;
+
 /// Splits a script held in a YAML scalar and maps each command to its file position.
 pub fn commands_in_yaml_script(
     node: &yaml::Node,
