@@ -9,6 +9,7 @@
 //! even between continuation lines, empty continuation lines skipped, heredoc bodies read after
 //! the joined instruction line. Work is linear in the input (env snapshots are budgeted).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -258,6 +259,36 @@ fn split_words(s: &str, esc: char) -> Vec<(usize, usize)> {
 
 /// Quote removal and `$VAR`/`${VAR}`/`${VAR:-x}`/`${VAR:+x}`/`${VAR:?x}` substitution like
 /// Docker's word processing. A variable without a value is kept as written and flagged.
+/// Bytes that variable substitution may copy in one `parse`: `ENV B=$A$A$A$A` chains grow 4x per
+/// line, so without a bound a few hundred bytes reach gigabytes. Past it references stay literal
+/// (and unresolved).
+const MAX_SUBSTITUTED: usize = 16 << 20;
+
+thread_local! {
+    /// Substitution bytes left to the `parse` running on this thread.
+    static SUBSTITUTED: Cell<usize> = const { Cell::new(MAX_SUBSTITUTED) };
+}
+
+/// Takes `n` bytes from the substitution budget, if that many are left.
+fn substitute_within_budget(n: usize) -> bool {
+    let left = SUBSTITUTED.get();
+    SUBSTITUTED.set(left.saturating_sub(n));
+    n <= left
+}
+
+/// Entries plus key and value bytes of `maps` (counting stops past `cap`): what a snapshot of
+/// them costs, so snapshots of a few huge values are bounded as well as of many small ones.
+fn snapshot_cost(maps: &[&BTreeMap<String, String>], cap: usize) -> usize {
+    let mut cost = 0;
+    for (k, v) in maps.iter().flat_map(|m| m.iter()) {
+        cost += 1 + k.len() + v.len();
+        if cost > cap {
+            break;
+        }
+    }
+    cost
+}
+
 struct Expander<'a> {
     chars: Vec<char>,
     i: usize,
@@ -339,7 +370,9 @@ impl Expander<'_> {
             let name = name_from(self);
             if name.is_empty() {
                 out.push('$');
-            } else if let Some(v) = self.lookup(&name) {
+            } else if let Some(v) = self.lookup(&name)
+                && substitute_within_budget(v.len())
+            {
                 out.push_str(v);
             } else {
                 self.unresolved = true;
@@ -369,7 +402,7 @@ impl Expander<'_> {
             '}' | '?' => val.filter(|_| present || op == '}'),
             _ => None, // `#`, `%`, `/` patterns: not evaluated
         };
-        match result {
+        match result.filter(|v| substitute_within_budget(v.len())) {
             Some(v) => {
                 if !(op == '-' && !present || op == '+' && present) {
                     self.unresolved = before; // the default/alternative word was not used
@@ -537,7 +570,8 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
         seen.push(key);
     }
     let raws = read_instructions(&lines, escape)?;
-    let mut b = Builder { esc: escape, budget: 200_000 + text.len(), ..Builder::default() };
+    SUBSTITUTED.set(MAX_SUBSTITUTED);
+    let mut b = Builder { esc: escape, budget: (16 << 20) + text.len(), ..Builder::default() };
     for raw in &raws {
         if raw.keyword == "FROM" {
             b.from(raw)?;
@@ -575,7 +609,8 @@ struct Builder {
     /// The current stage's ARG values and ENV.
     args: BTreeMap<String, String>,
     env: BTreeMap<String, String>,
-    /// Map entries left to copy into `Instruction::env` and inherited stages: keeps hostile input linear.
+    /// Map entries plus bytes left to copy into `Instruction::env` and inherited stages: keeps
+    /// hostile input linear.
     budget: usize,
 }
 
@@ -603,8 +638,8 @@ impl Builder {
         }
         self.args.clear();
         self.env = match base_stage.map(|i| &self.final_env[i]) {
-            Some(env) if env.len() <= self.budget => {
-                self.budget -= env.len();
+            Some(env) if snapshot_cost(&[env], self.budget) <= self.budget => {
+                self.budget -= snapshot_cost(&[env], self.budget);
                 env.clone()
             }
             _ => BTreeMap::new(),
@@ -657,7 +692,7 @@ impl Builder {
     fn instruction(&mut self, raw: &RawInstr) {
         let kw = raw.keyword.as_str();
         let args = raw.args();
-        let cost = self.args.len() + self.env.len();
+        let cost = snapshot_cost(&[&self.args, &self.env], self.budget);
         let mut env = BTreeMap::new();
         if cost <= self.budget {
             self.budget -= cost;
@@ -1069,5 +1104,21 @@ mod tests {
         let stages: String = (0..30_000).map(|i| format!("FROM a AS s{i}\nENV V{i}=1\nFROM s{i}\n")).collect();
         assert_eq!(df(&stages).stages.len(), 60_000);
         assert!(t.elapsed().as_secs() < 10);
+    }
+
+    /// `ENV` values that double or quadruple per line stop growing at the substitution budget,
+    /// and env snapshots of huge values are budgeted by size.
+    #[test]
+    fn substitution_is_bounded() {
+        let mut text = String::from("FROM a\nENV V0=xxxxxxxxxxxxxxxx\n");
+        for i in 1..16 {
+            text += &format!("ENV V{i}=${{V{j}}}${{V{j}}}$V{j}$V{j}\n", j = i - 1);
+        }
+        text += &"RUN echo $V15\n".repeat(2000);
+        let d = parse(&text).expect("parses");
+        let run = &d.stages[0].instructions[16];
+        assert!(run.env.values().map(String::len).sum::<usize>() <= MAX_SUBSTITUTED);
+        let copied: usize = d.stages[0].instructions.iter().flat_map(|i| i.env.values()).map(String::len).sum();
+        assert!(copied <= (16 << 20) + text.len(), "{copied}");
     }
 }
