@@ -44,7 +44,7 @@ TIMEOUT="${TIMEOUT:-10}"
 MAX_LEN="${MAX_LEN:-16384}"
 SANITIZER="${SANITIZER:-address}"
 PAVED_CORPUS="${PAVED_CORPUS:-$ROOT/../shared/corpus}"
-TARGETS=(yaml dockerfile makefile shell input pipeline suppress)
+TARGETS=(yaml dockerfile makefile shell input pipeline suppress golang gotemplate)
 # pipeline's first byte picks the file kind, in the order of fuzz_targets/pipeline.rs KINDS.
 declare -A KIND_BYTE=([dockerfile]=0 [makefile]=1 [github]=2 [gitlab]=3 [yaml]=4 [shell]=5 [gomod]=6)
 
@@ -89,7 +89,8 @@ seed_file() {
   fi
   if [ -z "$kind" ]; then
     case "$f" in
-      */templates/*) return 0 ;; # Helm templates are not YAML until rendered
+      */templates/*) add_seed gotemplate "$f"; return 0 ;; # not YAML until rendered
+      *.go) add_seed golang "$f"; return 0 ;;
       */.github/workflows/*.yml | */.github/workflows/*.yaml) kind=github ;;
       */.gitlab-ci.yml | */.gitlab-ci.yaml) kind=gitlab ;;
       *.yml | *.yaml | *.YML | *.YAML) kind=yaml ;;

@@ -28,7 +28,7 @@ fn replay(target: &str) {
 
 #[test]
 fn every_target_has_a_regression_test() {
-    let tested = ["yaml", "dockerfile", "makefile", "shell", "input", "pipeline", "suppress"];
+    let tested = ["yaml", "dockerfile", "makefile", "shell", "input", "pipeline", "suppress", "golang", "gotemplate"];
     let targets: Vec<_> = entries::TARGETS.iter().map(|(name, _)| *name).collect();
     assert_eq!(targets, tested);
 }
@@ -66,4 +66,14 @@ fn pipeline() {
 #[test]
 fn suppress() {
     replay("suppress");
+}
+
+#[test]
+fn golang() {
+    replay("golang");
+}
+
+#[test]
+fn gotemplate() {
+    replay("gotemplate");
 }

@@ -19,7 +19,7 @@ use serde_json::Value;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, by the name of its fuzz_targets/ file and its tests/fixtures/fuzz/ folder.
-pub const TARGETS: [Target; 7] = [
+pub const TARGETS: [Target; 9] = [
     ("yaml", yaml),
     ("dockerfile", dockerfile),
     ("makefile", makefile),
@@ -27,6 +27,8 @@ pub const TARGETS: [Target; 7] = [
     ("input", input),
     ("pipeline", pipeline),
     ("suppress", suppress),
+    ("golang", golang),
+    ("gotemplate", gotemplate),
 ];
 
 /// Each kind with a path that `discover::classify` gives it. `pipeline`'s first byte indexes this.
@@ -162,4 +164,36 @@ pub fn pipeline(data: &[u8]) {
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found.dedup();
     let _ = suppress::apply(path, found, &suppressions, &|_| RuleState::Enabled(Severity::Error));
+}
+
+/// The Go source reader (imports, routes, listeners, calls) on one file.
+pub fn golang(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = paved::parse::golang::parse(text);
+}
+
+/// The Go template engine: parse the text as one template (its `define`s included) and render
+/// it on a small chart-like value, under limits low enough that any loop or blow-up the engine
+/// fails to bound shows up as a hang or out-of-memory here.
+pub fn gotemplate(data: &[u8]) {
+    use paved::helm::template::{Engine, Limits, Value as T};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut engine =
+        Engine::new(Limits { max_include_depth: 50, max_range_iterations: 10_000, max_output_bytes: 1 << 20 });
+    if engine.parse("t", text).is_err() {
+        return;
+    }
+    static DATA: OnceLock<T> = OnceLock::new();
+    let data = DATA.get_or_init(|| {
+        T::from_json(&serde_json::json!({
+            "Values": {"a": 1, "f": 1.5, "s": "str", "b": true, "n": null, "list": [1, "two", [3]],
+                       "m": {"k": "v", "nested": {"x": [{"y": 1}]}}},
+            "Release": {"Name": "rel", "Namespace": "ns", "Service": "Helm"},
+            "Chart": {"Name": "chart", "Version": "1.2.3"},
+            "Capabilities": {"KubeVersion": {"Version": "v1.31.0"}}
+        }))
+    });
+    let _ = engine.render("t", data);
+    engine.set_strict(true);
+    let _ = engine.render("t", data);
 }

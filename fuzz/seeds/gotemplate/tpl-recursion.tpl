@@ -1,0 +1,1 @@
+{{ $t := "{{ tpl .Values.s . }}" }}{{ tpl $t . }}{{ tpl (repeat 50 "{{ tpl \"x\" . }}") . }}
