@@ -110,6 +110,7 @@ fn push_class_char(out: &mut String, c: char) {
 }
 
 /// Go's `filepath.Match` (false for a malformed pattern, which Go reports as an error).
+#[cfg(test)]
 pub(crate) fn go_match(pattern: &str, name: &str) -> bool {
     compile(pattern, Dialect::GoMatch).is_some_and(|re| re.is_match(name))
 }

@@ -2,11 +2,14 @@
 //! the first match decides, with Helm's quirks kept: a negated rule (`!x`) that does *not*
 //! match ignores the path, `**` is rejected, and `templates/.?*` is always appended.
 
-use super::glob::go_match;
+use regex::Regex;
+
+use super::glob::{Dialect, compile};
 
 #[derive(Debug, Clone)]
 struct Rule {
-    pattern: String,
+    /// The pattern with its `!`, leading `/` and trailing `/` removed, compiled once.
+    pattern: Regex,
     negate: bool,
     must_dir: bool,
     kind: Anchor,
@@ -51,7 +54,7 @@ impl Rules {
         if rule.contains("**") {
             return Err(format!("{rule:?}: double-star (**) syntax is not supported"));
         }
-        if super::glob::compile(rule, super::glob::Dialect::GoMatch).is_none() {
+        if compile(rule, Dialect::GoMatch).is_none() {
             return Err(format!("{rule:?}: syntax error in pattern"));
         }
         let (negate, rest) = match rule.strip_prefix('!') {
@@ -69,7 +72,10 @@ impl Rules {
         } else {
             (Anchor::Base, rest)
         };
-        self.rules.push(Rule { pattern: pattern.to_owned(), negate, must_dir, kind });
+        let Some(pattern) = compile(pattern, Dialect::GoMatch) else {
+            return Err(format!("{rule:?}: syntax error in pattern"));
+        };
+        self.rules.push(Rule { pattern, negate, must_dir, kind });
         Ok(())
     }
 
@@ -84,7 +90,7 @@ impl Rules {
                     Anchor::Root | Anchor::Path => path,
                     Anchor::Base => path.rsplit('/').next().unwrap_or(path),
                 };
-                go_match(&rule.pattern, subject)
+                rule.pattern.is_match(subject)
             };
             if rule.negate {
                 if rule.must_dir && !is_dir {

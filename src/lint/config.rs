@@ -109,7 +109,8 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
     let docs = yaml::parse_stream(&text, &yaml::Limits::default()).map_err(|e| err(display, e.pos, e.message))?;
     let mut config = Config {
         path: Some(display.to_string()),
-        dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+        // Canonical once here: matching then canonicalizes only the linted path.
+        dir: file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_default(),
         ..Config::default()
     };
     let Some(root) = docs.into_iter().next().map(|d| d.root) else { return Ok(config) };
@@ -218,20 +219,24 @@ impl Config {
     /// `path` relative to the config directory, `/`-separated, for matching patterns.
     fn relative(&self, path: &Path) -> Option<String> {
         let abs = std::fs::canonicalize(path).ok()?;
-        let dir = std::fs::canonicalize(&self.dir).ok()?;
-        let rel = abs.strip_prefix(dir).ok()?;
+        let rel = if self.dir.is_absolute() {
+            abs.strip_prefix(&self.dir).ok()?
+        } else {
+            abs.strip_prefix(std::fs::canonicalize(&self.dir).ok()?).ok()?
+        };
         Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
     }
 
     pub fn excluded(&self, path: &Path) -> bool {
-        match (&self.exclude, self.relative(path)) {
-            (Some(set), Some(rel)) => set.is_match(&rel),
-            _ => false,
-        }
+        let Some(set) = &self.exclude else { return false };
+        self.relative(path).is_some_and(|rel| set.is_match(&rel))
     }
 
     /// The config ignores that cover `path`.
     pub fn ignores_for(&self, path: &Path) -> Vec<&PathIgnore> {
+        if self.ignore.is_empty() {
+            return Vec::new();
+        }
         match self.relative(path) {
             Some(rel) => self.ignore.iter().filter(|i| i.globs.is_match(&rel)).collect(),
             None => Vec::new(),

@@ -13,7 +13,7 @@
 //! The result is one more policy input, `kind: "repository"`, whose findings carry their own
 //! `path`, `line` and `col`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
@@ -312,19 +312,17 @@ fn container_facts(fi: &FileInput) -> Vec<Value> {
 /// The Dockerfile that builds image `key` for a manifest at `manifest`: the only one, or, when
 /// several build that name, the one sharing the longest directory prefix with the manifest;
 /// `None` when nothing builds it or the choice is a tie (ambiguous links stay silent).
-fn choose_dockerfile(dockerfiles: &[Value], key: &str, manifest: &str) -> Option<usize> {
-    let builds = |d: &Value| d["images"].as_array().is_some_and(|i| i.iter().any(|x| x.as_str() == Some(key)));
-    let candidates: Vec<usize> = (0..dockerfiles.len()).filter(|&i| builds(&dockerfiles[i])).collect();
+fn choose_dockerfile(dockerfiles: &[Value], candidates: &[usize], manifest: &str) -> Option<usize> {
     if candidates.len() <= 1 {
         return candidates.first().copied();
     }
+    let b = dir_of(manifest);
     let shared = |i: usize| {
         let a = dir_of(dockerfiles[i]["path"].as_str().unwrap_or(""));
-        let b = dir_of(manifest);
         a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y && *x != ".").count()
     };
     let best = candidates.iter().map(|&i| shared(i)).max()?;
-    let winners: Vec<usize> = candidates.into_iter().filter(|&i| shared(i) == best).collect();
+    let winners: Vec<usize> = candidates.iter().copied().filter(|&i| shared(i) == best).collect();
     (winners.len() == 1 && best > 0).then(|| winners[0])
 }
 
@@ -336,11 +334,29 @@ fn below(dir: &str, root: &str) -> bool {
         || dir.starts_with(&format!("{root}/"))
 }
 
+/// Indices (ascending, i.e. in file order) of the Go files whose directory is `root` or below
+/// it, from `(normalized dir, index)` pairs sorted by dir: what `below` selects, by range.
+fn go_below(sorted: &[(String, usize)], root: &str) -> Vec<usize> {
+    let root = normalize(root);
+    let mut out: Vec<usize> = if root == "." {
+        sorted.iter().filter(|(d, _)| below(d, ".")).map(|&(_, i)| i).collect()
+    } else {
+        let exact = sorted.partition_point(|(d, _)| d.as_str() < root.as_str());
+        let mut out: Vec<usize> = sorted[exact..].iter().take_while(|(d, _)| *d == root).map(|&(_, i)| i).collect();
+        let prefix = format!("{root}/");
+        let start = sorted.partition_point(|(d, _)| d.as_str() < prefix.as_str());
+        out.extend(sorted[start..].iter().take_while(|(d, _)| d.starts_with(&prefix)).map(|&(_, i)| i));
+        out
+    };
+    out.sort_unstable();
+    out
+}
+
 /// The nearest go.mod at or above `dir`, among the repository's go.mod facts.
-fn nearest_gomod<'a>(gomods: &'a [&FileFacts], dir: &str) -> Option<&'a FileFacts> {
+fn nearest_gomod<'a>(gomods: &HashMap<&str, &'a FileFacts>, dir: &str) -> Option<&'a FileFacts> {
     let mut d = normalize(dir);
     loop {
-        if let Some(g) = gomods.iter().find(|g| g.data["dir"].as_str() == Some(d.as_str())) {
+        if let Some(g) = gomods.get(d.as_str()) {
             return Some(g);
         }
         if d == "." || d == "/" || d.is_empty() {
@@ -356,18 +372,37 @@ fn gomod_value(g: &FileFacts) -> Value {
     json!({"path": g.path, "go": m["go"], "toolchain": m["toolchain"], "go_version": m["go"].as_object().and_then(|_| version(&m["go"])), "toolchain_version": m["toolchain"].as_object().and_then(|_| version(&m["toolchain"]))})
 }
 
-/// Links the facts of every file into the repository input.
+/// Links the facts of every file into the repository input. Every lookup goes through an index
+/// (builds by Dockerfile, go.mod and Go files by directory, Dockerfiles by image), so a
+/// monorepo's thousands of files link in linear time.
 pub fn link(facts: &[FileFacts]) -> Value {
     let of = |k: Kind| facts.iter().filter(move |f| f.kind == k);
-    let gomods: Vec<&FileFacts> = of(Kind::GoMod).collect();
-    let builds: Vec<(&FileFacts, &Value)> =
-        facts.iter().flat_map(|f| f.data["builds"].as_array().into_iter().flatten().map(move |b| (f, b))).collect();
+    let mut gomods: HashMap<&str, &FileFacts> = HashMap::new();
+    for g in of(Kind::GoMod) {
+        if let Some(dir) = g.data["dir"].as_str() {
+            gomods.entry(dir).or_insert(g);
+        }
+    }
+    let mut builds: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for b in facts.iter().flat_map(|f| f.data["builds"].as_array().into_iter().flatten()) {
+        if let Some(dockerfile) = b["dockerfile"].as_str() {
+            builds.entry(dockerfile).or_default().push(b);
+        }
+    }
+    // Go files by normalized directory, sorted: the files below a directory are one range.
+    let mut go_dirs: Vec<(String, usize)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == Kind::Go)
+        .map(|(i, g)| (normalize(g.data["dir"].as_str().unwrap_or(".")), i))
+        .collect();
+    go_dirs.sort();
 
     let mut dockerfiles = Vec::new();
+    let mut by_image: HashMap<String, Vec<usize>> = HashMap::new();
     for f in of(Kind::Dockerfile) {
         let path = normalize(&f.path);
-        let linked: Vec<&Value> =
-            builds.iter().filter(|(_, b)| b["dockerfile"].as_str() == Some(path.as_str())).map(|(_, b)| *b).collect();
+        let linked: &[&Value] = builds.get(path.as_str()).map_or(&[], Vec::as_slice);
         let images: Vec<Value> =
             linked.iter().flat_map(|b| b["images"].as_array().cloned().unwrap_or_default()).collect();
         let context =
@@ -379,7 +414,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
         d["gomod"] = nearest_gomod(&gomods, &context).map(gomod_value).unwrap_or(Value::Null);
         // The Go code that builds the image: non-test Go files below the build context.
         let (mut routes, mut ports) = (Vec::new(), Vec::new());
-        for g in of(Kind::Go).filter(|g| below(g.data["dir"].as_str().unwrap_or("."), &context)) {
+        for g in go_below(&go_dirs, &context).into_iter().map(|i| &facts[i]) {
             let with_path = |v: &Value| {
                 let mut v = v.clone();
                 v["file"] = json!(g.path);
@@ -390,6 +425,12 @@ pub fn link(facts: &[FileFacts]) -> Value {
         }
         d["go_routes"] = json!(routes);
         d["go_ports"] = json!(ports);
+        for image in images.iter().filter_map(Value::as_str) {
+            let ids = by_image.entry(image.to_string()).or_default();
+            if ids.last() != Some(&dockerfiles.len()) {
+                ids.push(dockerfiles.len());
+            }
+        }
         dockerfiles.push(d);
     }
 
@@ -398,7 +439,8 @@ pub fn link(facts: &[FileFacts]) -> Value {
         for c in f.data["containers"].as_array().into_iter().flatten() {
             let mut c = c.clone();
             let key = c["image_key"].as_str().map(str::to_string);
-            let linked = key.and_then(|k| choose_dockerfile(&dockerfiles, &k, &f.path));
+            let candidates = key.and_then(|k| by_image.get(&k)).map_or(&[][..], Vec::as_slice);
+            let linked = choose_dockerfile(&dockerfiles, candidates, &f.path);
             c["path"] = json!(f.path);
             c["dockerfile"] = json!(linked);
             containers.push(c);
@@ -408,7 +450,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
     let mut ci_go_versions = Vec::new();
     for f in facts.iter().filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi)) {
         let root = f.data["ci_root"].as_str().unwrap_or(".");
-        let gomod = gomods.iter().find(|g| g.data["dir"].as_str() == Some(root)).map(|g| gomod_value(g));
+        let gomod = gomods.get(root).map(|g| gomod_value(g));
         for v in f.data["go_versions"].as_array().into_iter().flatten() {
             let mut v = v.clone();
             v["path"] = json!(f.path);
@@ -448,10 +490,34 @@ mod tests {
             json!({"path": "svc-b/Dockerfile", "images": ["controller"]}),
             json!({"path": "Dockerfile", "images": ["api"]}),
         ];
-        assert_eq!(choose_dockerfile(&dfs, "controller", "svc-b/config/manager.yaml"), Some(1));
-        assert_eq!(choose_dockerfile(&dfs, "controller", "deploy/manager.yaml"), None);
-        assert_eq!(choose_dockerfile(&dfs, "api", "deploy/api.yaml"), Some(2));
-        assert_eq!(choose_dockerfile(&dfs, "nothing", "deploy/api.yaml"), None);
+        assert_eq!(choose_dockerfile(&dfs, &[0, 1], "svc-b/config/manager.yaml"), Some(1));
+        assert_eq!(choose_dockerfile(&dfs, &[0, 1], "deploy/manager.yaml"), None);
+        assert_eq!(choose_dockerfile(&dfs, &[2], "deploy/api.yaml"), Some(2));
+        assert_eq!(choose_dockerfile(&dfs, &[], "deploy/api.yaml"), None);
+    }
+
+    #[test]
+    fn go_files_below_a_directory_by_range() {
+        let mut dirs: Vec<(String, usize)> =
+            ["svc", "svc/cmd", "svc-2", "svc.x", "svcx", "a", "svc/cmd/deep", "../out"]
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (normalize(d), i))
+                .collect();
+        dirs.sort();
+        assert_eq!(go_below(&dirs, "svc"), vec![0, 1, 6]);
+        assert_eq!(go_below(&dirs, "./svc/cmd"), vec![1, 6]);
+        assert_eq!(go_below(&dirs, "."), vec![0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(go_below(&dirs, "none"), Vec::<usize>::new());
+        // The same selection as `below`, file by file.
+        for root in ["svc", "svc/cmd", ".", "a", "svc-2"] {
+            let expected: Vec<usize> = {
+                let mut v: Vec<usize> = dirs.iter().filter(|(d, _)| below(d, root)).map(|&(_, i)| i).collect();
+                v.sort_unstable();
+                v
+            };
+            assert_eq!(go_below(&dirs, root), expected, "{root}");
+        }
     }
 
     #[test]
