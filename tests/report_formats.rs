@@ -4,11 +4,11 @@
 //! (`snapshots/format@<name>.snap`); SARIF is validated against the official 2.1.0 schema;
 //! the fingerprints of SARIF and GitLab must survive lines inserted above the findings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use paved::lint::engine::Engine;
-use paved::lint::finding::{FailOn, Finding, Severity, Suppressed, SuppressionKind};
+use paved::lint::finding::{FailOn, Finding, Severity, Sources, Suppressed, SuppressionKind};
 use paved::lint::{self, Report, catalogue};
 use paved::report::{self, Format};
 use serde_json::Value;
@@ -130,10 +130,12 @@ fn report(shift: u32) -> Report {
         suppressed,
         files: 5,
         rules: catalogue::all(Engine::load(&[]).expect("built-in policies load").rules()),
-        sources: HashMap::from([
-            (d.to_string(), format!("{pad}{DOCKERFILE}")),
-            (m.to_string(), format!("{pad}{MANIFEST}")),
-        ]),
+        sources: {
+            let mut s = Sources::default();
+            s.keep_all(d, &format!("{pad}{DOCKERFILE}"));
+            s.keep_all(m, &format!("{pad}{MANIFEST}"));
+            s
+        },
         charts: Vec::new(),
         policy_errors: Vec::new(),
         // Errors and warnings fail, info does not: JUnit shows both sides of the threshold.

@@ -13,10 +13,10 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::finding::Finding;
+use super::finding::{Finding, Sources};
 
-fn line_text<'a>(sources: &'a HashMap<String, String>, f: &Finding) -> &'a str {
-    sources.get(&f.path).and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize)).map_or("", str::trim)
+fn line_text<'a>(sources: &'a Sources, f: &Finding) -> &'a str {
+    sources.line(&f.path, f.line).map_or("", str::trim)
 }
 
 /// SHA-256 (hex) of a finding's rule, path and trimmed source line: its identity without the
@@ -33,10 +33,7 @@ pub fn identity_hash(rule: &str, path: &str, line_text: &str) -> String {
 
 /// Stable fingerprints of `findings`, in order: the identity hash and the occurrence index
 /// among findings with the same identity.
-pub fn fingerprints<'a>(
-    findings: impl IntoIterator<Item = &'a Finding>,
-    sources: &HashMap<String, String>,
-) -> Vec<String> {
+pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>, sources: &Sources) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     findings
         .into_iter()
@@ -63,7 +60,7 @@ struct File {
     findings: Vec<Entry>,
 }
 
-pub fn write(path: &Path, findings: &[Finding], sources: &HashMap<String, String>) -> Result<()> {
+pub fn write(path: &Path, findings: &[Finding], sources: &Sources) -> Result<()> {
     let prints = fingerprints(findings, sources);
     let entries = findings
         .iter()
@@ -108,8 +105,9 @@ mod tests {
 
     #[test]
     fn fingerprints_survive_line_shifts_and_tell_duplicates_apart() {
-        let a = HashMap::from([("p".to_string(), "x\n  image: nginx\nimage: nginx\n".to_string())]);
-        let b = HashMap::from([("p".to_string(), "new\nnew\nx\n  image: nginx\nimage: nginx\n".to_string())]);
+        let (mut a, mut b) = (Sources::default(), Sources::default());
+        a.keep_all("p", "x\n  image: nginx\nimage: nginx\n");
+        b.keep_all("p", "new\nnew\nx\n  image: nginx\nimage: nginx\n");
         let before = fingerprints(&[f(2), f(3)], &a);
         let after = fingerprints(&[f(4), f(5)], &b);
         assert_eq!(before, after);

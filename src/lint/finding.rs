@@ -1,5 +1,7 @@
 //! What the linter reports: a rule, a severity, a place and a message.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use serde::Serialize;
 
 /// Severities, ordered so that `a >= b` means "a is at least as serious as b".
@@ -100,4 +102,76 @@ pub struct Suppressed {
     pub finding: Finding,
     pub reason: String,
     pub kind: SuppressionKind,
+}
+
+/// The source lines findings point at, by file and 1-based line number: what reporters quote
+/// and fingerprints hash. Only those lines are kept, never whole files, so a run over a
+/// monorepo holds a few lines per finding rather than every file it read.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    lines: HashMap<String, BTreeMap<u32, String>>,
+}
+
+impl Sources {
+    /// Keeps the lines numbered `wanted` of `text` for `path`.
+    pub fn keep(&mut self, path: &str, text: &str, wanted: impl IntoIterator<Item = u32>) {
+        let wanted: BTreeSet<u32> = wanted.into_iter().filter(|&n| n > 0).collect();
+        let Some(&last) = wanted.last() else { return };
+        let kept = self.lines.entry(path.to_string()).or_default();
+        for (i, line) in text.lines().enumerate().take(last as usize) {
+            let n = i as u32 + 1;
+            if wanted.contains(&n) {
+                kept.entry(n).or_insert_with(|| line.to_string());
+            }
+        }
+    }
+
+    /// Every line of `text` (for tests and small reports).
+    pub fn keep_all(&mut self, path: &str, text: &str) {
+        let n = text.lines().count() as u32;
+        self.keep(path, text, 1..=n);
+    }
+
+    /// Merges lines kept elsewhere (a worker's share of the files).
+    pub fn extend(&mut self, other: Sources) {
+        for (path, lines) in other.lines {
+            let kept = self.lines.entry(path).or_default();
+            for (n, line) in lines {
+                kept.entry(n).or_insert(line);
+            }
+        }
+    }
+
+    /// The text of line `line` (1-based) of `path`, if kept.
+    pub fn line(&self, path: &str, line: u32) -> Option<&str> {
+        self.lines.get(path)?.get(&line).map(String::as_str)
+    }
+
+    /// Whether every one of `wanted` is kept for `path`.
+    pub fn has_all(&self, path: &str, wanted: impl IntoIterator<Item = u32>) -> bool {
+        let kept = self.lines.get(path);
+        wanted.into_iter().all(|n| n == 0 || kept.is_some_and(|k| k.contains_key(&n)))
+    }
+}
+
+#[cfg(test)]
+mod sources_tests {
+    use super::Sources;
+
+    #[test]
+    fn keeps_only_the_wanted_lines() {
+        let mut s = Sources::default();
+        s.keep("a", "one\ntwo\nthree\nfour\n", [3, 1, 9, 0]);
+        assert_eq!(s.line("a", 1), Some("one"));
+        assert_eq!(s.line("a", 2), None);
+        assert_eq!(s.line("a", 3), Some("three"));
+        assert_eq!(s.line("a", 9), None);
+        assert!(s.has_all("a", [1, 3]));
+        assert!(!s.has_all("a", [2]));
+        let mut t = Sources::default();
+        t.keep_all("b", "x\r\ny");
+        s.extend(t);
+        assert_eq!(s.line("b", 1), Some("x"));
+        assert_eq!(s.line("b", 2), Some("y"));
+    }
 }

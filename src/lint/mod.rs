@@ -23,7 +23,8 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use config::{Config, RuleSetting};
-use engine::Engine;
+use engine::{Engine, Pool};
+pub use finding::Sources;
 use finding::{FailOn, Finding, PARSE_ERROR, Severity, Suppressed, SuppressionKind};
 use policy::RuleMeta;
 use suppress::{RuleState, Suppression};
@@ -81,8 +82,8 @@ pub struct Report {
     /// Files examined (read and parsed, whether or not they held anything to lint).
     pub files: usize,
     pub rules: Vec<RuleMeta>,
-    /// The text of every file with findings, for reporters that quote the source line.
-    pub sources: HashMap<String, String>,
+    /// The lines findings point at, for reporters that quote them and for fingerprints.
+    pub sources: Sources,
     /// Helm chart directories found, each rendered and linted as a unit.
     pub charts: Vec<String>,
     /// Policy evaluation failures: these make the run exit 2.
@@ -132,7 +133,8 @@ struct FileResult {
     /// Findings before suppressions are applied.
     findings: Vec<Finding>,
     suppressions: Vec<Suppression>,
-    text: Option<String>,
+    /// The lines its own findings point at (the file's text is not kept).
+    sources: Sources,
     facts: Option<repo::FileFacts>,
     policy_error: Option<String>,
 }
@@ -156,6 +158,8 @@ struct Context_<'a> {
     states: HashMap<String, Option<Severity>>,
     max: u64,
     parse_only: bool,
+    /// The loaded rules, indexed as `RawFinding::rule`.
+    meta: Vec<RuleMeta>,
 }
 
 impl Context_<'_> {
@@ -168,10 +172,10 @@ impl Context_<'_> {
     }
 
     /// Turns raw policy findings into findings of enabled rules, with configured severities.
-    fn findings(&self, engine: &Engine, raw: Vec<engine::RawFinding>, default_path: &str) -> Vec<Finding> {
+    fn findings(&self, raw: Vec<engine::RawFinding>, default_path: &str) -> Vec<Finding> {
         let mut out = Vec::new();
         for r in raw {
-            let meta = &engine.rules()[r.rule];
+            let meta = &self.meta[r.rule];
             let RuleState::Enabled(severity) = self.state(&meta.id) else { continue };
             out.push(Finding {
                 rule: meta.id.clone(),
@@ -187,13 +191,13 @@ impl Context_<'_> {
     }
 }
 
-fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> FileResult {
+fn lint_file(engines: &Pool, ctx: &Context_, c: &discover::Candidate) -> FileResult {
     let mut result = FileResult {
         display: c.display.clone(),
         fs_path: c.path.clone(),
         findings: Vec::new(),
         suppressions: Vec::new(),
-        text: None,
+        sources: Sources::default(),
         facts: None,
         policy_error: None,
     };
@@ -212,17 +216,15 @@ fn lint_file(engine: &mut Engine, ctx: &Context_, c: &discover::Candidate) -> Fi
         Ok(input::Built::Input(fi)) => {
             result.suppressions.extend(fi.suppressions.iter().cloned());
             result.facts = repo::extract(c.kind, &c.display, &fi);
-            if ctx.parse_only {
-                result.text = Some(text);
-                return result;
-            }
-            match engine.evaluate(&fi) {
-                Ok(raw) => result.findings = ctx.findings(engine, raw, &c.display),
-                Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
+            if !ctx.parse_only {
+                match engines.with(|e| e.evaluate(&fi)) {
+                    Ok(raw) => result.findings = ctx.findings(raw, &c.display),
+                    Err(e) => result.policy_error = Some(format!("{}: policy evaluation failed: {e:#}", c.display)),
+                }
             }
         }
     }
-    result.text = Some(text);
+    result.sources.keep(&c.display, &text, result.findings.iter().map(|f| f.line));
     result
 }
 
@@ -248,7 +250,7 @@ fn settle(ctx: &Context_, r: &FileResult, mut found: Vec<Finding>) -> (Vec<Findi
 
 /// Lints one rendered template's output as a manifest, applying the suppressions it carries
 /// (annotations and comments come through rendering), in rendered coordinates.
-fn lint_rendered(engine: &mut Engine, ctx: &Context_, display: &str, text: &str) -> chart::RenderedLint {
+fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> chart::RenderedLint {
     let mut suppressions = suppress::scan_comments(text, true);
     let mut found = Vec::new();
     match input::build(discover::Kind::Yaml, display, text) {
@@ -262,9 +264,9 @@ fn lint_rendered(engine: &mut Engine, ctx: &Context_, display: &str, text: &str)
         Ok(input::Built::Input(fi)) => {
             suppressions.extend(fi.suppressions.iter().cloned());
             if !ctx.parse_only
-                && let Ok(raw) = engine.evaluate(&fi)
+                && let Ok(raw) = engines.with(|e| e.evaluate(&fi))
             {
-                found = ctx.findings(engine, raw, display);
+                found = ctx.findings(raw, display);
             }
         }
     }
@@ -320,19 +322,20 @@ pub fn run(options: &Options) -> Result<Report> {
         })
         .collect();
     let max = config.max_file_size.unwrap_or(options.max_file_size);
-    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only };
+    let meta = engine.rules().to_vec();
+    let engines = Pool::new(engine);
+    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta };
 
     let mut found = discover::discover(&options.paths, &cwd);
     found.files.retain(|c| !config.excluded(&c.path));
-    let results: Vec<FileResult> =
-        found.files.par_iter().map_init(|| engine.clone(), |engine, c| lint_file(engine, &ctx, c)).collect();
+    let results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
     let mut report = Report {
         findings: Vec::new(),
         suppressed: Vec::new(),
         files: found.files.len(),
         rules,
-        sources: HashMap::new(),
+        sources: Sources::default(),
         charts: found.charts.iter().map(|(_, d)| d.clone()).collect(),
         policy_errors: Vec::new(),
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
@@ -346,10 +349,10 @@ pub fn run(options: &Options) -> Result<Report> {
     let facts: Vec<repo::FileFacts> = results.iter().filter_map(|r| r.facts.clone()).collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
-    let repo_result = if options.parse_only { Ok(Vec::new()) } else { engine.clone().evaluate(&repo_input) };
+    let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };
     match repo_result {
         Ok(raw) => {
-            for f in ctx.findings(&engine, raw, ".") {
+            for f in ctx.findings(raw, ".") {
                 repo_findings.entry(f.path.clone()).or_default().push(f);
             }
         }
@@ -358,11 +361,15 @@ pub fn run(options: &Options) -> Result<Report> {
 
     for mut r in results {
         let mut found = std::mem::take(&mut r.findings);
-        found.extend(repo_findings.remove(&r.display).unwrap_or_default());
-        let (findings, suppressed) = settle(&ctx, &r, found);
-        if !findings.is_empty() || !suppressed.is_empty() {
-            report.sources.extend(r.text.take().map(|t| (r.display.clone(), t)));
+        let cross = repo_findings.remove(&r.display).unwrap_or_default();
+        if !r.sources.has_all(&r.display, cross.iter().map(|f| f.line))
+            && let Content::Text(text) = read_file(&r.fs_path, ctx.max)
+        {
+            r.sources.keep(&r.display, &text, cross.iter().map(|f| f.line));
         }
+        found.extend(cross);
+        let (findings, suppressed) = settle(&ctx, &r, found);
+        report.sources.extend(std::mem::take(&mut r.sources));
         report.findings.extend(findings);
         report.suppressed.extend(suppressed);
         report.policy_errors.extend(r.policy_error);
@@ -372,14 +379,11 @@ pub fn run(options: &Options) -> Result<Report> {
     let charts: Vec<Vec<chart::Mapped>> = found
         .charts
         .par_iter()
-        .map_init(
-            || engine.clone(),
-            |engine, (dir, display)| {
-                chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
-                    lint_rendered(engine, &ctx, doc_display, text)
-                })
-            },
-        )
+        .map(|(dir, display)| {
+            chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
+                lint_rendered(&engines, &ctx, doc_display, text)
+            })
+        })
         .collect();
     for m in charts.into_iter().flatten() {
         let ignores = config.ignores_for(&m.fs_path);
@@ -396,9 +400,10 @@ pub fn run(options: &Options) -> Result<Report> {
             }
         }
         report.files += 1;
+        let lines: Vec<u32> = kept.iter().chain(suppressed.iter().map(|s| &s.finding)).map(|f| f.line).collect();
+        report.sources.keep(&m.display, &m.text, lines);
         report.findings.extend(kept);
         report.suppressed.extend(suppressed);
-        report.sources.entry(m.display).or_insert(m.text);
     }
 
     // Cross-file findings in files that were not linted themselves (should not happen).

@@ -48,8 +48,7 @@ pub struct Keys {
 
 /// The text of `finding`'s line in its source, when the report holds the file.
 pub fn source_line<'a>(report: &'a Report, finding: &Finding) -> Option<&'a str> {
-    let index = (finding.line as usize).checked_sub(1)?;
-    report.sources.get(&finding.path)?.lines().nth(index)
+    report.sources.line(&finding.path, finding.line)
 }
 
 fn hex(bytes: &[u8]) -> String {

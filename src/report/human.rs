@@ -56,7 +56,7 @@ pub fn render(report: &Report, color: bool) -> String {
             st.severity(f.severity).apply_to(format!("{}[{}]", f.severity.as_str(), f.rule)),
             f.message
         );
-        let source_line = report.sources.get(&f.path).and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize));
+        let source_line = report.sources.line(&f.path, f.line);
         if let Some(line) = source_line {
             let number = f.line.to_string();
             let gutter = " ".repeat(number.len());
