@@ -10,7 +10,8 @@ use crate::scaffold::{self, go_release, options, prompt, write};
 
 pub fn run(args: NewArgs) -> Result<Status> {
     let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let installed = go_release::detect_installed();
+    // `go env GOVERSION` is a subprocess (tens of milliseconds): only when it can matter.
+    let installed = if args.go_version.is_some() { None } else { go_release::detect_installed() };
     let mut terminal = prompt::Terminal::new();
     let prompter: Option<&mut dyn options::Prompter> = if interactive { Some(&mut terminal) } else { None };
     let opts = options::resolve(&args, prompter, installed)?;
