@@ -345,6 +345,26 @@ mod rego_query_shape {
         });
     }
 
+    /// The aggregate as one `findings` clause per package, naming it (no variable over
+    /// `data.paved.rules`): what `engine.rs` generates.
+    #[divan::bench(args = INPUTS)]
+    fn aggregate_explicit_clauses(bencher: Bencher, which: &str) {
+        let fi = input(which);
+        let mut rego = rego_per_rule::bare_engine(&fi);
+        let mut main = String::from("package paved.main\n\nimport rego.v1\n");
+        for p in rego_per_rule::packages() {
+            let short = p.trim_start_matches("paved.rules.");
+            main += &format!(
+                "\nfindings contains object.union(f, {{\"__package\": \"{short}\"}}) if some f in data.{p}.findings\n"
+            );
+        }
+        rego.add_policy("paved/main.rego".into(), main).expect("main parses");
+        rego.eval_rule("data.paved.main.findings".into()).expect("evaluates");
+        bencher.bench_local(|| {
+            rego.eval_rule(black_box("data.paved.main.findings".to_string())).map(|_| ()).expect("evaluates")
+        });
+    }
+
     /// Every package's `findings` queried one after the other (input already set).
     #[divan::bench(args = INPUTS)]
     fn each_package_in_turn(bencher: Bencher, which: &str) {
