@@ -123,6 +123,8 @@ fn hostile_files_become_findings_and_the_run_goes_on() {
     fs::write(d.join("binary.yaml"), b"apiVersion: v1\x00\x01\x02kind: Pod\n").unwrap();
     fs::write(d.join("latin1.Dockerfile"), b"FROM alpine:3.20\n# caf\xe9\nUSER 0\n").unwrap();
     fs::write(d.join("nofrom.Dockerfile"), "RUN echo hi\n").unwrap();
+    fs::create_dir_all(d.join("make")).unwrap();
+    fs::write(d.join("make/Makefile"), "build:\n\tgo build ./...\n\ntest:\n    go test ./...\n").unwrap();
     fs::write(d.join("huge.yaml"), vec![b'#'; 50 * 1024 * 1024]).unwrap();
     // A chart whose template includes itself.
     fs::create_dir_all(d.join("chart/templates")).unwrap();
@@ -169,6 +171,9 @@ fn hostile_files_become_findings_and_the_run_goes_on() {
     let sized = json(&lint(d, &["--format", "json", "huge.yaml"]));
     assert_eq!(sized["findings"], serde_json::json!([]), "a 50 MB comment-only YAML file under a 64 MB limit");
     fs::remove_file(d.join(".paved.yaml")).unwrap();
+    let make = v["findings"].as_array().unwrap().iter().find(|f| f["path"] == "make/Makefile").expect("Makefile");
+    assert_eq!((make["rule"].as_str(), make["line"].as_u64()), (Some("parse-error"), Some(5)), "{make}");
+    assert!(make["message"].as_str().unwrap().contains("must start with a tab"), "{make}");
     let invalid = v["findings"].as_array().unwrap().iter().find(|f| f["path"] == "invalid.yaml").unwrap();
     assert_eq!((invalid["line"].as_u64(), invalid["column"].as_u64()), (Some(4), Some(9)), "{invalid}");
     assert!(invalid["message"].as_str().unwrap().contains("unclosed bracket"), "{invalid}");

@@ -22,6 +22,11 @@
 //!   space (whitespace around the backslash-newline collapsed).
 //! - A self-referencing recursive variable (`A = $(A) x`) is left unexpanded where the loop
 //!   would start; expansion depth and output size are bounded.
+//!
+//! What GNU make refuses to read is a parse error at its line, as make reports it: a line that
+//! is neither a rule, an assignment nor a directive ("missing separator", typically a recipe
+//! indented with spaces), `endif`/`else` without a conditional, a conditional or `define` left
+//! open. Lines in branches not taken are not checked (make does not read them either).
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -90,13 +95,23 @@ pub fn parse(text: &str) -> Result<Makefile, ParseError> {
     let mut st = State { prefix: '\t', ..State::default() };
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     st.run(&lines);
-    if st.rules.is_empty()
-        && st.variables.is_empty()
-        && let Some(pos) = st.unrecognized
-    {
-        return Err(ParseError::new(pos, "missing separator: not a Makefile"));
+    if let Some(open) = st.conds.first() {
+        st.error.get_or_insert(ParseError::new(open.pos, "missing 'endif': this conditional is never closed"));
     }
-    Ok(st.finish())
+    // GNU make stops at the first of these; so does the linter, at the earlier line.
+    let unrecognized = st.unrecognized.map(|(pos, spaces)| {
+        let message = match (st.rules.is_empty() && st.variables.is_empty(), spaces) {
+            (true, _) => "missing separator: not a Makefile",
+            (false, true) => "missing separator: a recipe line must start with a tab, not spaces",
+            (false, false) => "missing separator: neither a rule, an assignment nor a directive",
+        };
+        ParseError::new(pos, message)
+    });
+    match (st.error.take(), unrecognized) {
+        (Some(a), Some(b)) => Err(if (b.pos.line, b.pos.col) < (a.pos.line, a.pos.col) { b } else { a }),
+        (Some(e), None) | (None, Some(e)) => Err(e),
+        (None, None) => Ok(st.finish()),
+    }
 }
 
 const MAX_DEPTH: usize = 64;
@@ -141,6 +156,8 @@ struct Cond {
     /// Some branch of this conditional was taken.
     done: bool,
     parent: bool,
+    /// Where its `ifeq`/`ifdef` is, for "missing endif".
+    pos: Pos,
 }
 
 #[derive(Debug)]
@@ -167,7 +184,13 @@ struct State {
     prefix: char,
     /// (target or pattern, name, op, value), in file order.
     target_vars: Vec<(String, String, String, String)>,
-    unrecognized: Option<Pos>,
+    /// The first line that is neither a rule, an assignment nor a directive (GNU make's
+    /// "missing separator"), and whether it starts with spaces after a rule (a recipe line
+    /// indented with spaces instead of a tab).
+    unrecognized: Option<(Pos, bool)>,
+    /// The first structural error GNU make stops at: `endif`/`else` without a conditional,
+    /// a conditional or `define` never closed.
+    error: Option<ParseError>,
 }
 
 /// Byte offset of `sub` inside `text` (`sub` must be a subslice of `text`).
@@ -678,7 +701,7 @@ impl State {
             ln = next;
             let code = &text[..comment_start(&text)];
             let t = code.trim();
-            if t.is_empty() || self.conditional(t) {
+            if t.is_empty() || self.conditional(t, map[off(&text, t)]) {
                 continue;
             }
             let is_define = |l: &str| {
@@ -687,6 +710,8 @@ impl State {
             };
             if is_define(t) {
                 let (mut depth, mut body, mut k) = (1, Vec::new(), ln);
+                let define_pos = map[off(&text, t)];
+                let mut closed = false;
                 while k < lines.len() {
                     let l = lines[k].trim();
                     k += 1;
@@ -694,6 +719,7 @@ impl State {
                     if l == "endef" || l.starts_with("endef ") || l.starts_with("endef\t") || l.starts_with("endef#") {
                         depth -= 1;
                         if depth == 0 {
+                            closed = true;
                             break;
                         }
                     }
@@ -701,6 +727,10 @@ impl State {
                 }
                 ln = k;
                 self.current = None;
+                if !closed {
+                    self.error
+                        .get_or_insert(ParseError::new(define_pos, "missing 'endef': this define is never closed"));
+                }
                 if self.active() {
                     self.define(t, &text, &map, &body.join("\n"));
                 }
@@ -714,8 +744,8 @@ impl State {
         }
     }
 
-    /// Handles a conditional directive line; false when `t` is not one.
-    fn conditional(&mut self, t: &str) -> bool {
+    /// Handles a conditional directive line at `pos`; false when `t` is not one.
+    fn conditional(&mut self, t: &str, pos: Pos) -> bool {
         let kw_end = t.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(t.len());
         let (kw, rest) = (&t[..kw_end], t[kw_end..].trim());
         if !matches!(kw, "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif")
@@ -726,21 +756,26 @@ impl State {
         }
         match kw {
             "endif" => {
-                self.conds.pop();
+                if self.conds.pop().is_none() {
+                    self.error.get_or_insert(ParseError::new(pos, "extraneous 'endif': no conditional is open"));
+                }
             }
             "else" => {
-                let Some(c) = self.conds.last().copied() else { return true };
+                let Some(c) = self.conds.last().copied() else {
+                    self.error.get_or_insert(ParseError::new(pos, "extraneous 'else': no conditional is open"));
+                    return true;
+                };
                 let taken = match rest {
                     "" => !c.done,
                     _ => !c.done && self.eval(rest).unwrap_or(false),
                 };
                 *self.conds.last_mut().expect("checked above") =
-                    Cond { active: c.parent && taken, done: c.done || taken, parent: c.parent };
+                    Cond { active: c.parent && taken, done: c.done || taken, parent: c.parent, pos: c.pos };
             }
             _ => {
                 let parent = self.active();
                 let taken = parent && self.eval(t).unwrap_or(true);
-                self.conds.push(Cond { active: taken, done: taken, parent });
+                self.conds.push(Cond { active: taken, done: taken, parent, pos });
             }
         }
         true
@@ -834,7 +869,8 @@ impl State {
             }
             None if rest.starts_with('$') || tab => {} // `$(eval ...)` and the like; stray recipe line
             None => {
-                self.unrecognized.get_or_insert(map[off(text, rest)]);
+                let spaces = self.current.is_some() && text.starts_with(' ');
+                self.unrecognized.get_or_insert((map[off(text, rest)], spaces));
             }
         }
     }
@@ -1250,8 +1286,8 @@ endif
         assert_eq!(argvs(&mk(text), "t"), [v(&["go", "test", "-race"])]);
         assert_eq!(expand(&text.replace("MODE = race", "MODE = cover"), "$(FLAGS)|$(WRONG)"), "-cover|1");
         assert_eq!(expand(&text.replace("MODE = race", "MODE = x"), "$(FLAGS)"), "-short");
-        // Unbalanced directives do not fail the parse.
-        assert!(parse("endif\nelse\nifeq (a,a)\nt:\n\ttrue\n").is_ok());
+        // Unbalanced directives fail the parse, as they fail GNU make (first one reported).
+        assert_eq!(parse("endif\nelse\nifeq (a,a)\nt:\n\ttrue\n").unwrap_err().pos, Pos::new(1, 1));
     }
 
     #[test]
@@ -1356,14 +1392,14 @@ endif
     }
 
     #[test]
-    fn only_clear_non_makefiles_fail() {
+    fn non_makefiles_and_lines_make_rejects_fail() {
         assert!(parse("").is_ok());
         assert!(parse("# only a comment\n").is_ok());
         let err = parse("package main\n\nfunc main() {}\n").unwrap_err();
         assert_eq!(err.pos, Pos::new(1, 1));
         assert!(parse("a\0b").is_err());
-        // One bad line among real content is tolerated.
-        assert!(parse("this is not make\nall:\n\tgo build\n").is_ok());
+        // One bad line among real content is what GNU make calls a missing separator.
+        assert_eq!(parse("this is not make\nall:\n\tgo build\n").unwrap_err().pos, Pos::new(1, 1));
     }
 
     #[test]
@@ -1407,6 +1443,32 @@ endif
                 assert_eq!(offsets.get(line, col), direct(s, line, col), "{s:?} {line}:{col}");
             }
         }
+    }
+
+    /// What GNU make stops at is a parse error at its line: unclosed or extraneous
+    /// conditionals, an unclosed define, a line that is nothing make knows (a recipe indented
+    /// with spaces, most often). Valid files with every construct parse.
+    #[test]
+    fn structural_errors_have_positions() {
+        let err = |text: &str| {
+            let e = parse(text).expect_err(text);
+            (e.pos.line, e.pos.col, e.message)
+        };
+        assert_eq!(err("all:\n    echo hi\n").0, 2);
+        assert!(err("all:\n    echo hi\n").2.contains("tab, not spaces"));
+        assert_eq!(err("all:\n\techo\nendif\n"), (3, 1, "extraneous 'endif': no conditional is open".into()));
+        assert_eq!(err("x = 1\nelse\n"), (2, 1, "extraneous 'else': no conditional is open".into()));
+        assert_eq!(
+            err("x = 1\n  ifeq (a,b)\ny = 2\n"),
+            (2, 3, "missing 'endif': this conditional is never closed".into())
+        );
+        assert_eq!(err("x = 1\ndefine X\nfoo\n"), (2, 1, "missing 'endef': this define is never closed".into()));
+        assert_eq!(err("x = 1\nfoo bar\n").0, 2);
+        // The earlier of two problems is the one reported.
+        assert_eq!(err("x = 1\nfoo bar\nendif\n").0, 2);
+        assert_eq!(err("endif\nfoo bar\n").0, 1);
+        let ok = "A ?= 1\nifdef A\nifeq ($(A),1)\nx := 1\nelse ifeq ($(A),2)\nx := 2\nelse\nx := 3\nendif\nendif\ndefine T\nline\nendef\ninclude other.mk\n-include x.mk\nvpath %.c src\nexport A\nunexport B\n$(eval y := 1)\n.PHONY: all\nall: ; @echo $(x)\n";
+        assert!(parse(ok).is_ok());
     }
 
     /// Small files that expand to gigabytes are cut off by the file's budget: one recipe of a
