@@ -73,3 +73,48 @@ fn gomemlimit_missing() {
 fn http_server_timeouts_missing() {
     expect("http-server-timeouts-missing", &[("main.go", 12, 11), ("main.go", 15, 12)]);
 }
+
+/// Rendered Helm objects are part of the repository model: a generated project's chart is
+/// linked to its Dockerfile and Go code, and a probe path its values break is reported at the
+/// values.yaml line (a block the template copies with `toYaml`), the template otherwise.
+#[test]
+fn cross_file_rules_see_rendered_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::generate(tmp.path(), "svc", &["--go-version", "1.25"]);
+    let lint = |dir: &Path| {
+        let out = run(paved().current_dir(dir).args(["lint", "--format", "json", "--fail-on", "never"]));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lint(&dir), vec![], "the generated project is clean");
+
+    let values = dir.join("deploy/helm/svc/values.yaml");
+    let text = std::fs::read_to_string(&values).unwrap();
+    assert_eq!(text.matches("path: /ready").count(), 1, "{text}");
+    std::fs::write(&values, text.replace("path: /ready", "path: /nope")).unwrap();
+    let line = text.lines().position(|l| l.contains("path: /ready")).unwrap() as u64 + 1;
+    let col = text.lines().nth(line as usize - 1).unwrap().find("/ready").unwrap() as u64 + 1;
+    assert_eq!(
+        lint(&dir),
+        vec![("probe-path-unserved".to_string(), "deploy/helm/svc/values.yaml".to_string(), line, col)]
+    );
+
+    // Unlinked: the chart runs an image nothing in the repository builds.
+    let text = std::fs::read_to_string(&values).unwrap();
+    let image_line = text.lines().find(|l| l.trim_start().starts_with("repository:")).unwrap().to_string();
+    std::fs::write(&values, text.replace(&image_line, "  repository: docker.io/library/other")).unwrap();
+    assert_eq!(lint(&dir), vec![], "an image nothing builds is not linked");
+}

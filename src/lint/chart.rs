@@ -11,12 +11,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
 use super::catalogue::HELM_RENDER_ERROR;
 use super::finding::{Finding, Severity, Suppressed};
+use super::repo::FileFacts;
 use crate::helm::{self, RenderErrorKind, RenderOptions};
 use crate::parse::Pos;
 use crate::parse::yaml::{self, Node};
@@ -63,6 +64,7 @@ struct Mapper<'a> {
     template_lines: Vec<&'a str>,
     values_display: String,
     values: Option<&'a Node>,
+    values_lines: Vec<&'a str>,
 }
 
 fn key_of(line: &str) -> Option<&str> {
@@ -103,6 +105,16 @@ impl Mapper<'_> {
             None => Vec::new(),
         };
         let Some(i) = nearest(&patterned, target).or_else(|| nearest(&keyed, target)) else {
+            // Not in the template: a block the template copies from the values (`toYaml`).
+            // The one values.yaml line with the same text, if there is exactly one.
+            let same: Vec<usize> = (0..self.values_lines.len())
+                .filter(|&i| self.values_lines[i].trim() == r.trim() && !r.trim().is_empty())
+                .collect();
+            if let [i] = same[..] {
+                let indent = |l: &str| (l.len() - l.trim_start().len()) as u32;
+                let col = (col.saturating_sub(indent(r)) + indent(self.values_lines[i])).max(1);
+                return (self.values_display.clone(), Pos::new(i as u32 + 1, col));
+            }
             return (self.template_display.clone(), Pos::new(1, 1));
         };
         let tline = self.template_lines[i];
@@ -151,6 +163,93 @@ fn render_error(chart_display: &str, e: &helm::RenderError) -> Finding {
 pub struct RenderedLint {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
+    /// What the rendered objects contribute to the repository model (their containers), in
+    /// rendered coordinates, under the template's display path.
+    pub facts: Option<FileFacts>,
+}
+
+/// A chart's values.yaml, shared by the templates that read it.
+struct Values {
+    display: String,
+    path: PathBuf,
+    text: String,
+    root: Option<Node>,
+}
+
+/// One template's rendered text and what it takes to move a rendered position into the chart.
+pub struct RenderedTemplate {
+    chart: String,
+    file: String,
+    display: String,
+    path: PathBuf,
+    text: String,
+    rendered: String,
+    /// (first rendered line, `Kind "name"`) of each rendered object, in order.
+    objects: Vec<(u32, String)>,
+    values: Arc<Values>,
+}
+
+impl RenderedTemplate {
+    /// A finding against the rendered text, moved to the template line or values.yaml entry,
+    /// its message naming the chart, template and rendered object.
+    pub fn relocate(&self, mut f: Finding) -> Finding {
+        let mapper = Mapper {
+            template_display: self.display.clone(),
+            template_lines: self.text.lines().collect(),
+            values_display: self.values.display.clone(),
+            values: self.values.root.as_ref(),
+            values_lines: self.values.text.lines().collect(),
+        };
+        let (path, pos) = mapper.map(&self.rendered, f.line, f.column.unwrap_or(1));
+        let object = self.objects.iter().rev().find(|(start, _)| *start <= f.line).map_or("", |(_, o)| o.as_str());
+        f.message = format!("{} (chart {}, {}, rendered {})", f.message, self.chart, self.file, object);
+        f.path = path;
+        f.line = pos.line;
+        f.column = Some(pos.col);
+        f
+    }
+
+    /// The entry of `out` for chart file `path` (the template or values.yaml).
+    fn slot<'a>(&self, out: &'a mut BTreeMap<String, Mapped>, path: &str) -> &'a mut Mapped {
+        let (fs, text) =
+            if path == self.values.display { (&self.values.path, &self.values.text) } else { (&self.path, &self.text) };
+        out.entry(path.to_string()).or_insert_with(|| Mapped {
+            display: path.to_string(),
+            fs_path: fs.clone(),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            text: text.clone(),
+        })
+    }
+
+    /// Relocates `findings` and `suppressed` and groups them by the chart file they now point
+    /// at (the template or values.yaml), into `out`.
+    pub fn mapped_into(&self, findings: Vec<Finding>, suppressed: Vec<Suppressed>, out: &mut BTreeMap<String, Mapped>) {
+        for f in findings {
+            let f = self.relocate(f);
+            self.slot(out, &f.path).findings.push(f);
+        }
+        for mut s in suppressed {
+            s.finding = self.relocate(s.finding);
+            self.slot(out, &s.finding.path).suppressed.push(s);
+        }
+    }
+}
+
+/// A rendered template's containers for the repository model, with the way back into the chart
+/// for what cross-file rules find in them.
+pub struct ChartFacts {
+    pub facts: FileFacts,
+    pub template: RenderedTemplate,
+}
+
+/// What linting one chart produced.
+#[derive(Default)]
+pub struct ChartLint {
+    /// Findings per chart file.
+    pub files: Vec<Mapped>,
+    /// Templates that render workloads, for the cross-file rules.
+    pub facts: Vec<ChartFacts>,
 }
 
 /// Renders `chart_dir` and lints its objects with `lint_text`, mapping every position back.
@@ -159,7 +258,7 @@ pub fn lint_chart(
     chart_display: &str,
     values_files: &[PathBuf],
     lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
-) -> Vec<Mapped> {
+) -> ChartLint {
     let opts = RenderOptions { values_files: values_files.to_vec(), ..RenderOptions::default() };
     let rendered = match helm::render(chart_dir, &opts) {
         Ok(r) => r,
@@ -167,20 +266,29 @@ pub fn lint_chart(
             let f = render_error(chart_display, &e);
             let text =
                 std::fs::read_to_string(chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml"))).unwrap_or_default();
-            return vec![Mapped {
+            let files = vec![Mapped {
                 display: f.path.clone(),
                 fs_path: chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml")),
                 findings: vec![f],
                 suppressed: Vec::new(),
                 text,
             }];
+            return ChartLint { files, facts: Vec::new() };
         }
     };
     let values_path = chart_dir.join("values.yaml");
     let values_text = std::fs::read_to_string(&values_path).unwrap_or_default();
-    let values_docs = yaml::parse_stream(&values_text, &yaml::Limits::default()).unwrap_or_default();
-    let values_root = values_docs.first().map(|d| &d.root);
-    let values_display = format!("{chart_display}/values.yaml");
+    let values_root = yaml::parse_stream(&values_text, &yaml::Limits::default())
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .map(|d| d.root);
+    let values = Arc::new(Values {
+        display: format!("{chart_display}/values.yaml"),
+        path: values_path,
+        text: values_text,
+        root: values_root,
+    });
 
     // Documents grouped by the template file that produced them.
     let mut by_template: BTreeMap<String, Vec<&helm::Document>> = BTreeMap::new();
@@ -188,73 +296,35 @@ pub fn lint_chart(
         by_template.entry(d.file.clone().unwrap_or_else(|| d.source.clone())).or_default().push(d);
     }
     let mut out: BTreeMap<String, Mapped> = BTreeMap::new();
+    let mut facts = Vec::new();
     for (file, docs) in by_template {
-        let template_display = format!("{chart_display}/{file}");
-        let template_path = chart_dir.join(&file);
-        let template_text = std::fs::read_to_string(&template_path).unwrap_or_default();
-        let text = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n---\n");
-        let result = lint_text(&template_display, &text);
-        let mapper = Mapper {
-            template_display: template_display.clone(),
-            template_lines: template_text.lines().collect(),
-            values_display: values_display.clone(),
-            values: values_root,
-        };
-        let object = |line: u32| {
-            // The rendered object a line belongs to, for the message.
-            let mut start = 1;
-            docs.iter()
-                .find(|d| {
-                    let n = d.text.lines().count() as u32 + 1;
-                    let hit = line < start + n;
-                    start += n;
-                    hit
-                })
-                .map(|d| format!("{} {:?}", d.kind, d.name))
-                .unwrap_or_default()
-        };
-        let mut relocate = |mut f: Finding| -> Finding {
-            let (path, pos) = mapper.map(&text, f.line, f.column.unwrap_or(1));
-            f.message = format!("{} (chart {}, {}, rendered {})", f.message, rendered.chart, file, object(f.line));
-            f.path = path;
-            f.line = pos.line;
-            f.column = Some(pos.col);
-            f
-        };
-        let findings: Vec<Finding> = result.findings.into_iter().map(&mut relocate).collect();
-        let suppressed: Vec<Suppressed> = result
-            .suppressed
-            .into_iter()
-            .map(|mut s| {
-                s.finding = relocate(s.finding);
-                s
-            })
-            .collect();
-        // Each finding goes to the file it now points at: the template or values.yaml.
-        let files = [
-            (values_display.as_str(), &values_path, &values_text),
-            (template_display.as_str(), &template_path, &template_text),
-        ];
-        let slot = |out: &mut BTreeMap<String, Mapped>, path: &str| {
-            let (_, fs, txt) = files.iter().find(|(d, _, _)| *d == path).unwrap_or(&files[1]);
-            out.entry(path.to_string()).or_insert_with(|| Mapped {
-                display: path.to_string(),
-                fs_path: (*fs).clone(),
-                findings: Vec::new(),
-                suppressed: Vec::new(),
-                text: (*txt).clone(),
-            });
-        };
-        for f in findings {
-            slot(&mut out, &f.path);
-            out.get_mut(&f.path).expect("slot inserted").findings.push(f);
+        let display = format!("{chart_display}/{file}");
+        let path = chart_dir.join(&file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let rendered_text = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n---\n");
+        let result = lint_text(&display, &rendered_text);
+        let mut objects = Vec::new();
+        let mut start = 1;
+        for d in &docs {
+            objects.push((start, format!("{} {:?}", d.kind, d.name)));
+            start += d.text.lines().count() as u32 + 1;
         }
-        for s in suppressed {
-            slot(&mut out, &s.finding.path);
-            out.get_mut(&s.finding.path).expect("slot inserted").suppressed.push(s);
+        let template = RenderedTemplate {
+            chart: rendered.chart.clone(),
+            file,
+            display,
+            path,
+            text,
+            rendered: rendered_text,
+            objects,
+            values: values.clone(),
+        };
+        template.mapped_into(result.findings, result.suppressed, &mut out);
+        if let Some(f) = result.facts.filter(|f| f.data["containers"].as_array().is_some_and(|c| !c.is_empty())) {
+            facts.push(ChartFacts { facts: f, template });
         }
     }
-    out.into_values().collect()
+    ChartLint { files: out.into_values().collect(), facts }
 }
 
 #[cfg(test)]
@@ -271,6 +341,7 @@ mod tests {
             template_lines: template.lines().collect(),
             values_display: "c/values.yaml".into(),
             values: Some(&values[0].root),
+            values_lines: values_text.lines().collect(),
         };
         let rendered = "spec:\n  containers:\n    - name: web\n      image: \"nginx:latest\"\n      ports:\n        - containerPort: 80\n";
         // The container entry → the template's `- name:` line.

@@ -253,6 +253,7 @@ fn settle(ctx: &Context_, r: &FileResult, mut found: Vec<Finding>) -> (Vec<Findi
 fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> chart::RenderedLint {
     let mut suppressions = suppress::scan_comments(text, true);
     let mut found = Vec::new();
+    let mut facts = None;
     match input::build(discover::Kind::Yaml, display, text) {
         Err(e) => found.push(parse_error(
             display,
@@ -263,6 +264,7 @@ fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> c
         Ok(input::Built::NotApplicable) => {}
         Ok(input::Built::Input(fi)) => {
             suppressions.extend(fi.suppressions.iter().cloned());
+            facts = repo::extract(discover::Kind::Yaml, display, &fi);
             if !ctx.parse_only
                 && let Ok(raw) = engines.with(|e| e.evaluate(&fi))
             {
@@ -273,7 +275,28 @@ fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> c
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found.dedup();
     let (findings, suppressed) = suppress::apply(display, found, &suppressions, &|rule| ctx.state(rule));
-    chart::RenderedLint { findings, suppressed }
+    chart::RenderedLint { findings, suppressed, facts }
+}
+
+/// Adds one chart file's findings to the report, after the config's path ignores.
+fn add_chart_file(report: &mut Report, config: &Config, m: chart::Mapped) {
+    let ignores = config.ignores_for(&m.fs_path);
+    let mut kept = Vec::new();
+    let mut suppressed = m.suppressed;
+    for f in m.findings {
+        match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
+            Some(i) => suppressed.push(Suppressed {
+                finding: f,
+                reason: i.reason.clone().unwrap_or_default(),
+                kind: SuppressionKind::Config,
+            }),
+            None => kept.push(f),
+        }
+    }
+    let lines: Vec<u32> = kept.iter().chain(suppressed.iter().map(|s| &s.finding)).map(|f| f.line).collect();
+    report.sources.keep(&m.display, &m.text, lines);
+    report.findings.extend(kept);
+    report.suppressed.extend(suppressed);
 }
 
 fn load_config(options: &Options, cwd: &Path, known: &HashSet<String>) -> Result<Config> {
@@ -345,8 +368,28 @@ pub fn run(options: &Options) -> Result<Report> {
         report.findings.push(parse_error(&path, 1, None, msg));
     }
 
+    // Helm charts: rendered, linted as manifests, findings mapped back into the chart. Their
+    // workloads join the repository model, so cross-file rules see charts as well as manifests.
+    let values: Vec<PathBuf> = config.values.iter().chain(&options.values).cloned().collect();
+    let charts: Vec<chart::ChartLint> = found
+        .charts
+        .par_iter()
+        .map(|(dir, display)| {
+            chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
+                lint_rendered(&engines, &ctx, doc_display, text)
+            })
+        })
+        .collect();
+    let (chart_files, chart_facts): (Vec<_>, Vec<_>) = charts.into_iter().map(|c| (c.files, c.facts)).unzip();
+    let chart_facts: Vec<chart::ChartFacts> = chart_facts.into_iter().flatten().collect();
+    for m in chart_files.into_iter().flatten() {
+        report.files += 1;
+        add_chart_file(&mut report, ctx.config, m);
+    }
+
     // Cross-file rules: one more evaluation over the linked repository model.
-    let facts: Vec<repo::FileFacts> = results.iter().filter_map(|r| r.facts.clone()).collect();
+    let facts: Vec<repo::FileFacts> =
+        results.iter().filter_map(|r| r.facts.clone()).chain(chart_facts.iter().map(|c| c.facts.clone())).collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };
@@ -374,36 +417,14 @@ pub fn run(options: &Options) -> Result<Report> {
         report.suppressed.extend(suppressed);
         report.policy_errors.extend(r.policy_error);
     }
-    // Helm charts: rendered, linted as manifests, findings mapped back into the chart.
-    let values: Vec<PathBuf> = config.values.iter().chain(&options.values).cloned().collect();
-    let charts: Vec<Vec<chart::Mapped>> = found
-        .charts
-        .par_iter()
-        .map(|(dir, display)| {
-            chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
-                lint_rendered(&engines, &ctx, doc_display, text)
-            })
-        })
-        .collect();
-    for m in charts.into_iter().flatten() {
-        let ignores = config.ignores_for(&m.fs_path);
-        let mut kept = Vec::new();
-        let mut suppressed = m.suppressed;
-        for f in m.findings {
-            match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
-                Some(i) => suppressed.push(Suppressed {
-                    finding: f,
-                    reason: i.reason.clone().unwrap_or_default(),
-                    kind: SuppressionKind::Config,
-                }),
-                None => kept.push(f),
-            }
+    // Cross-file findings in rendered chart templates, moved into the chart.
+    for c in &chart_facts {
+        let Some(found) = repo_findings.remove(&c.facts.path) else { continue };
+        let mut files = std::collections::BTreeMap::new();
+        c.template.mapped_into(found, Vec::new(), &mut files);
+        for m in files.into_values() {
+            add_chart_file(&mut report, ctx.config, m);
         }
-        report.files += 1;
-        let lines: Vec<u32> = kept.iter().chain(suppressed.iter().map(|s| &s.finding)).map(|f| f.line).collect();
-        report.sources.keep(&m.display, &m.text, lines);
-        report.findings.extend(kept);
-        report.suppressed.extend(suppressed);
     }
 
     // Cross-file findings in files that were not linted themselves (should not happen).

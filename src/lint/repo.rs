@@ -4,7 +4,9 @@
 //! - a Dockerfile builds an image when a build command names both (`docker build -t IMG -f F
 //!   CTX` in a Makefile recipe, CI script or shell script after variable expansion, or a GitHub
 //!   `docker/build-push-action` step with its tags, following `docker/metadata-action` images);
-//! - a container runs a repository image when its image's repository equals a built image's;
+//! - a container runs a repository image when its image's repository equals a built image's
+//!   (containers of plain manifests and of rendered Helm charts alike: a chart's findings are
+//!   moved back to its template or values.yaml, see `lint::chart`);
 //! - a Dockerfile's Go module is the nearest `go.mod` at or above its build context, and its Go
 //!   code is the non-test `.go` files below that context;
 //! - a CI file's Go module is the `go.mod` at the CI root (the directory holding `.github/` or
