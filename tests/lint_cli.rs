@@ -270,3 +270,40 @@ fn render_prints_helm_template_shape() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("image.repository is required"), "{}", text(&out));
 }
+
+/// Files and directories that cannot be read are findings at their own path, and the rest of
+/// the tree is still linted (as root, paved runs as `nobody`, since root reads everything).
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_directories_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(d.join("Dockerfile"), "FROM alpine:latest\nUSER 1\n").unwrap();
+    fs::write(d.join("secret.Dockerfile"), "FROM alpine\n").unwrap();
+    fs::set_permissions(d.join("secret.Dockerfile"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::create_dir(d.join("locked")).unwrap();
+    fs::write(d.join("locked/Dockerfile"), "FROM alpine\n").unwrap();
+    fs::set_permissions(d.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = if common::is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_paved")]);
+        c
+    } else {
+        paved()
+    };
+    let out = run(cmd.current_dir(d).args(["lint", "--no-config", "--format", "json"]));
+    fs::set_permissions(d.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v = json(&out);
+    let found = triples(&v);
+    assert!(found.contains(&("parse-error".into(), "secret.Dockerfile".into(), 1)), "{found:?}");
+    assert!(found.contains(&("parse-error".into(), "locked".into(), 1)), "{found:?}");
+    assert!(found.contains(&("image-latest-tag".into(), "Dockerfile".into(), 1)), "{found:?}");
+    let messages: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|f| f["message"].as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("permission denied") || m.contains("Permission denied")),
+        "{messages:?}"
+    );
+}

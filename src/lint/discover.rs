@@ -139,7 +139,16 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    out.errors.push((display_path(root, cwd), format!("cannot walk: {e}")));
+                    // Name the directory or file that failed, not the root being walked.
+                    let (path, message) = match error_path(&e) {
+                        // (its message repeats the path: the kind is what is left to say)
+                        Some((p, ignore::Error::Io(io))) => {
+                            (display_path(p, cwd), format!("cannot read: {}", io.kind()))
+                        }
+                        Some((p, inner)) => (display_path(p, cwd), format!("cannot read: {inner}")),
+                        None => (display_path(root, cwd), format!("cannot walk: {e}")),
+                    };
+                    out.errors.push((path, message));
                     continue;
                 }
             };
@@ -166,6 +175,21 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.files.dedup_by(|a, b| a.display == b.display);
     out
+}
+
+/// The path an `ignore` walk error is about, with the error it wraps.
+fn error_path(e: &ignore::Error) -> Option<(&Path, &ignore::Error)> {
+    match e {
+        ignore::Error::WithPath { path, err } => {
+            let mut inner = err.as_ref();
+            while let ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } = inner {
+                inner = err.as_ref();
+            }
+            Some((path.as_path(), inner))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
