@@ -351,7 +351,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let mut found = discover::discover(&options.paths, &cwd);
     found.files.retain(|c| !config.excluded(&c.path));
-    let results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
+    let mut results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
     let mut report = Report {
         findings: Vec::new(),
@@ -381,16 +381,25 @@ pub fn run(options: &Options) -> Result<Report> {
         })
         .collect();
     let (chart_files, chart_facts): (Vec<_>, Vec<_>) = charts.into_iter().map(|c| (c.files, c.facts)).unzip();
-    let chart_facts: Vec<chart::ChartFacts> = chart_facts.into_iter().flatten().collect();
+    let mut chart_facts: Vec<chart::ChartFacts> = chart_facts.into_iter().flatten().collect();
     for m in chart_files.into_iter().flatten() {
         report.files += 1;
         add_chart_file(&mut report, ctx.config, m);
     }
 
     // Cross-file rules: one more evaluation over the linked repository model.
-    let facts: Vec<repo::FileFacts> =
-        results.iter().filter_map(|r| r.facts.clone()).chain(chart_facts.iter().map(|c| c.facts.clone())).collect();
+    // Facts are moved, not copied, and dropped once linked: the model is the run's largest value.
+    let facts: Vec<repo::FileFacts> = results
+        .iter_mut()
+        .filter_map(|r| r.facts.take())
+        .chain(chart_facts.iter_mut().map(|c| repo::FileFacts {
+            path: c.facts.path.clone(),
+            kind: c.facts.kind,
+            data: std::mem::take(&mut c.facts.data),
+        }))
+        .collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+    drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };
     match repo_result {
