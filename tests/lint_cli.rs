@@ -307,3 +307,27 @@ fn unreadable_files_and_directories_are_reported() {
         "{messages:?}"
     );
 }
+
+/// A Makefile's `include`d variables are known (`$(GO) test` with `GO ?= go` in
+/// Makefile.common is a `go test`), and the included file's own recipes are linted in it.
+#[test]
+fn makefile_includes_lend_their_variables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(d.join("Makefile"), "include Makefile.common\n\ntest:\n\t$(GO) test ./...\n").unwrap();
+    fs::write(d.join("Makefile.common"), "GO ?= go\n\ncommon-test:\n\t$(GO) test -race ./...\n").unwrap();
+    fs::write(d.join("outside.mk"), "GO = go\n").unwrap();
+    fs::create_dir(d.join("sub")).unwrap();
+    fs::write(d.join("sub/Makefile"), "include ../outside.mk\n\ntest:\n\t$(GO) test ./...\n").unwrap();
+    let v = json(&lint(d, &["--no-config", "--format", "json"]));
+    let found: Vec<(String, String, u64)> =
+        triples(&v).into_iter().filter(|(r, _, _)| r == "go-test-timeout-missing").collect();
+    assert_eq!(
+        found,
+        vec![
+            ("go-test-timeout-missing".to_string(), "Makefile".to_string(), 4),
+            ("go-test-timeout-missing".to_string(), "Makefile.common".to_string(), 4),
+        ],
+        "an include outside the Makefile's directory is not read: {v}"
+    );
+}

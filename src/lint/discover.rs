@@ -40,6 +40,27 @@ pub fn classify(path: &Path) -> Option<Kind> {
     if name == "Makefile" || name == "makefile" || name == "GNUmakefile" || lower.ends_with(".mk") {
         return Some(Kind::Makefile);
     }
+    // Files Makefiles commonly `include` (Prometheus's Makefile.common, ...). Not every
+    // `Makefile.*`: Makefile.am/.in are automake/autoconf templates, Makefile.toml is cargo-make.
+    const INCLUDED_MAKEFILES: [&str; 12] = [
+        "common",
+        "inc",
+        "include",
+        "defs",
+        "rules",
+        "vars",
+        "variables",
+        "targets",
+        "shared",
+        "core",
+        "golang",
+        "docker",
+    ];
+    if let Some(suffix) = name.strip_prefix("Makefile.")
+        && INCLUDED_MAKEFILES.contains(&suffix)
+    {
+        return Some(Kind::Makefile);
+    }
     if name == "go.mod" {
         return Some(Kind::GoMod);
     }
@@ -218,6 +239,8 @@ mod tests {
         assert_eq!(k("pkg/testdata/bad.go"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k("Makefile.am"), None);
+        assert_eq!(k("Makefile.toml"), None);
+        assert_eq!(k("Makefile.common"), Some(Kind::Makefile));
     }
 
     #[test]

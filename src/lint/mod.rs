@@ -210,7 +210,7 @@ fn lint_file(engines: &Pool, ctx: &Context_, c: &discover::Candidate) -> FileRes
     };
     let trailing = c.kind != discover::Kind::Dockerfile;
     result.suppressions = suppress::scan_comments(&text, trailing);
-    match input::build(c.kind, &c.display, &text) {
+    match input::build_file(c.kind, &c.path, &c.display, &text) {
         Err(e) => result.findings.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
         Ok(input::Built::NotApplicable) => {}
         Ok(input::Built::Input(fi)) => {

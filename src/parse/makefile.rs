@@ -13,7 +13,7 @@
 //! - A conditional that depends on anything not defined in the file (the environment, the command
 //!   line, `$(shell ...)`) takes its FIRST branch, whatever the condition says.
 //! - `shell`, `wildcard`, `abspath` and unknown functions stay as their literal `$(...)` text;
-//!   `eval`, `info`, `warning`, `error` expand to nothing; `include` is ignored; undefined
+//!   `eval`, `info`, `warning`, `error` expand to nothing; undefined
 //!   variables expand to "" (except `CURDIR`, `MAKEFILE_LIST`, `MAKECMDGOALS`, `MAKEFLAGS`,
 //!   `MAKELEVEL`, kept literal). `MAKE` is `make`.
 //! - Recipes are expanded with the final variable values (as make does); a target-specific
@@ -22,6 +22,10 @@
 //!   space (whitespace around the backslash-newline collapsed).
 //! - A self-referencing recursive variable (`A = $(A) x`) is left unexpanded where the loop
 //!   would start; expansion depth and output size are bounded.
+//! - `include` (with [`parse_with_includes`]) reads the included files' variables, exports and
+//!   conditionals, not their rules: `GO ?= go` in a `Makefile.common` makes this file's
+//!   `$(GO) test` a `go test`, while the included file's own recipes are linted in that file
+//!   (positions stay in the file they belong to). Includes nest at most 4 deep, 32 in all.
 //!
 //! What GNU make refuses to read is a parse error at its line, as make reports it: a line that
 //! is neither a rule, an assignment nor a directive ("missing separator", typically a recipe
@@ -87,12 +91,21 @@ pub struct RecipeLine {
 /// Parses a Makefile. Fails only for input that is clearly not one (binary, or no rule and no
 /// variable among lines make would reject).
 pub fn parse(text: &str) -> Result<Makefile, ParseError> {
+    parse_with_includes(text, &|_| None)
+}
+
+/// Reads the text of an included file by the name the `include` directive gives (after
+/// expansion), or `None` when it cannot or must not be read.
+pub type Includes<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// [`parse`], reading `include`d files through `includes` for their variables.
+pub fn parse_with_includes(text: &str, includes: &Includes) -> Result<Makefile, ParseError> {
     if let Some(nul) = text.find('\0') {
         let line = text[..nul].matches('\n').count() as u32 + 1;
         return Err(ParseError::new(Pos::new(line, 1), "binary data: not a Makefile"));
     }
     FILE_BUDGET.set((FILE_MAX_LEN, FILE_MAX_STEPS));
-    let mut st = State { prefix: '\t', ..State::default() };
+    let mut st = State { prefix: '\t', includes: Some(includes), ..State::default() };
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     st.run(&lines);
     if let Some(open) = st.conds.first() {
@@ -171,8 +184,8 @@ struct Build {
     lines: Vec<(String, Vec<Pos>)>,
 }
 
-#[derive(Debug, Default)]
-struct State {
+#[derive(Default)]
+struct State<'a> {
     vars: HashMap<String, Def>,
     export_flag: HashMap<String, bool>,
     export_all: bool,
@@ -191,6 +204,10 @@ struct State {
     /// The first structural error GNU make stops at: `endif`/`else` without a conditional,
     /// a conditional or `define` never closed.
     error: Option<ParseError>,
+    includes: Option<&'a Includes<'a>>,
+    /// Include nesting now, and includes read so far.
+    include_depth: usize,
+    included: usize,
 }
 
 /// Byte offset of `sub` inside `text` (`sub` must be a subslice of `text`).
@@ -680,7 +697,41 @@ fn cond_args(rest: &str) -> Option<(&str, &str)> {
     Some((&rest[s1..e1], &tail[s2..e2]))
 }
 
-impl State {
+impl State<'_> {
+    /// Reads the variables of the files `names` (unexpanded) names, as make would at this
+    /// point; their rules and their errors stay theirs.
+    fn include(&mut self, names: &str) {
+        const MAX_DEPTH: usize = 4;
+        const MAX_FILES: usize = 32;
+        let Some(read) = self.includes else { return };
+        let names = Ex::new(&self.vars).expand(names);
+        for name in names.split_whitespace() {
+            if self.include_depth >= MAX_DEPTH || self.included >= MAX_FILES || name.contains(['$', '*', '?', '[']) {
+                return;
+            }
+            let Some(text) = read(name) else { continue };
+            self.included += 1;
+            let saved = (
+                self.rules.len(),
+                self.variables.len(),
+                self.current.take(),
+                std::mem::take(&mut self.conds),
+                self.unrecognized.take(),
+                self.error.take(),
+                self.prefix,
+            );
+            self.include_depth += 1;
+            let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+            self.run(&lines);
+            self.include_depth -= 1;
+            let (rules, variables, current, conds, unrecognized, error, prefix) = saved;
+            self.rules.truncate(rules);
+            self.variables.truncate(variables);
+            (self.current, self.conds, self.unrecognized, self.error, self.prefix) =
+                (current, conds, unrecognized, error, prefix);
+        }
+    }
+
     fn active(&self) -> bool {
         self.conds.last().is_none_or(|c| c.active)
     }
@@ -840,6 +891,9 @@ impl State {
                         self.vars.remove(after);
                     }
                     self.current = None;
+                    if word.ends_with("include") {
+                        self.include(after);
+                    }
                     return;
                 }
                 _ => break,
@@ -1443,6 +1497,30 @@ endif
                 assert_eq!(offsets.get(line, col), direct(s, line, col), "{s:?} {line}:{col}");
             }
         }
+    }
+
+    /// Included files lend their variables (in order, nested, bounded), not their rules, and
+    /// their errors are not this file's.
+    #[test]
+    fn includes_lend_variables_not_rules() {
+        let files = |name: &str| match name {
+            "Makefile.common" => {
+                Some("GO ?= go\nGOTEST := $(GO) test\ncommon-test:\n\t$(GOTEST) ./...\ninclude more.mk\n".into())
+            }
+            "more.mk" => Some("FLAGS = -race\nbroken line\nifeq (a,b)\n".into()),
+            "self.mk" => Some("N := $(N)x\ninclude self.mk\n".into()),
+            _ => None,
+        };
+        let text = "include Makefile.common\n-include missing.mk\ntest:\n\t$(GOTEST) $(FLAGS) ./...\n";
+        let m = parse_with_includes(text, &files).expect("parses");
+        assert_eq!(argvs(&m, "test"), [v(&["go", "test", "-race", "./..."])]);
+        assert!(m.rules.iter().all(|r| !r.targets.contains(&"common-test".to_string())), "{:?}", m.rules);
+        assert_eq!(m.rules[0].recipe[0].pos, Pos::new(4, 2));
+        // Without a reader the variables are unknown, as before.
+        assert_eq!(argvs(&mk(text), "test"), [v(&["./..."])]);
+        // A file that includes itself stops at the nesting bound.
+        let m = parse_with_includes("include self.mk\nt:\n\techo $(N)\n", &files).expect("parses");
+        assert_eq!(argvs(&m, "t"), [v(&["echo", "xxxx"])]);
     }
 
     /// What GNU make stops at is a parse error at its line: unclosed or extraneous

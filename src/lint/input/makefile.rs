@@ -1,6 +1,8 @@
 //! Makefile → input: `input.makefile` (variables, rules, recipes, exports) and `commands`, the
 //! commands of every recipe line after Make expansion, with the exported variables in effect.
 
+use std::path::{Component, Path};
+
 use serde_json::json;
 
 use super::{Built, CommandFact, FileInput, document};
@@ -8,7 +10,33 @@ use crate::parse::ParseError;
 use crate::parse::makefile;
 
 pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
-    let mk = makefile::parse(text)?;
+    build_with_includes(path, text, &|_| None)
+}
+
+/// Largest included file read.
+const MAX_INCLUDE_BYTES: u64 = 1 << 20;
+
+/// The text of the file an `include NAME` in the Makefile at `makefile` names, read from the
+/// Makefile's directory (where make runs it). Only plain relative names below that directory:
+/// no absolute path, no `..`, no symlink, nothing over a megabyte; `None` otherwise or when it
+/// does not exist (make would fail or skip it; the linter reads what it can).
+pub fn read_include(makefile: &Path, name: &str) -> Option<String> {
+    let rel = Path::new(name);
+    if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return None;
+    }
+    let path = makefile.parent()?.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_INCLUDE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// [`build`], with the variables of `include`d files read through `includes`.
+pub fn build_with_includes(path: &str, text: &str, includes: &makefile::Includes) -> Result<Built, ParseError> {
+    let mk = makefile::parse_with_includes(text, includes)?;
     let mut commands = Vec::new();
     for rule in &mk.rules {
         let owner = rule.targets.join(" ");
