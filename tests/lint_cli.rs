@@ -215,21 +215,7 @@ fn generated_projects_lint_clean() {
 fn helm_charts_are_rendered_linted_and_mapped_back() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repos/charts");
     let v = json(&lint(&dir, &["--format", "json"]));
-    let entries = |key: &str| -> Vec<(String, String, u64, u64)> {
-        v[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["path"].as_str().unwrap().to_string(),
-                    f["line"].as_u64().unwrap(),
-                    f["column"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect()
-    };
+    let entries = |key: &str| common::located(&v[key]);
     let e = |r: &str, p: &str, l: u64, c: u64| (r.to_string(), p.to_string(), l, c);
     assert_eq!(
         entries("findings"),
@@ -286,14 +272,7 @@ fn unreadable_files_and_directories_are_reported() {
     fs::create_dir(d.join("locked")).unwrap();
     fs::write(d.join("locked/Dockerfile"), "FROM alpine\n").unwrap();
     fs::set_permissions(d.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
-    let mut cmd = if common::is_root() {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_paved")]);
-        c
-    } else {
-        paved()
-    };
-    let out = run(cmd.current_dir(d).args(["lint", "--no-config", "--format", "json"]));
+    let out = run(common::paved_unprivileged().current_dir(d).args(["lint", "--no-config", "--format", "json"]));
     fs::set_permissions(d.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let v = json(&out);

@@ -13,20 +13,7 @@ fn findings(rule: &str, side: &str) -> Vec<(String, String, u64, u64)> {
     let out = run(paved().current_dir(&dir).args(["lint", "--format", "json", "--fail-on", "never", "--no-config"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    common::located(&v["findings"]).into_iter().filter(|f| f.0 == rule).collect()
 }
 
 fn expect(rule: &str, fire: &[(&str, u64, u64)]) {
@@ -85,19 +72,7 @@ fn cross_file_rules_see_rendered_charts() {
         let out = run(paved().current_dir(dir).args(["lint", "--format", "json", "--fail-on", "never"]));
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["path"].as_str().unwrap().to_string(),
-                    f["line"].as_u64().unwrap(),
-                    f["column"].as_u64().unwrap(),
-                )
-            })
-            .collect::<Vec<_>>()
+        common::located(&v["findings"])
     };
     assert_eq!(lint(&dir), vec![], "the generated project is clean");
 

@@ -173,15 +173,10 @@ fn read_only_target_fails_cleanly() {
     let ro = tmp.path().join("ro");
     fs::create_dir(&ro).unwrap();
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
-    // root ignores permission bits, so as root run paved as `nobody` (CI runs as root).
-    let mut cmd = if common::is_root() {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_paved")]);
-        c
-    } else {
-        paved()
-    };
-    let out = run(cmd.current_dir(tmp.path()).args(["new", "svc", "--dir", "ro/svc"]).stdin(Stdio::null()));
+    let out = run(common::paved_unprivileged()
+        .current_dir(tmp.path())
+        .args(["new", "svc", "--dir", "ro/svc"])
+        .stdin(Stdio::null()));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("cannot create"), "{}", text(&out));
     assert!(is_empty_dir(&ro));

@@ -12,6 +12,38 @@ pub fn paved() -> Command {
     cmd
 }
 
+/// The paved binary as an unprivileged user: as root (CI), run as `nobody` through `setpriv`,
+/// since root ignores permission bits.
+pub fn paved_unprivileged() -> Command {
+    if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_paved")]);
+        c.env("NO_COLOR", "1").env_remove("PAVED_TEST_FAIL_AFTER");
+        c
+    } else {
+        paved()
+    }
+}
+
+/// (rule, path, line, column) of each finding in `findings` (a JSON report's `findings` or
+/// `suppressed` array), column 0 when absent.
+pub fn located(findings: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    findings
+        .as_array()
+        .expect("an array of findings")
+        .iter()
+        .map(|f| {
+            let f = if f["finding"].is_object() { &f["finding"] } else { f };
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 /// Runs `paved new NAME --yes <extra>` into `<tmp>/NAME` and returns the project dir.
 pub fn generate(tmp: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let dir = tmp.join(name);
