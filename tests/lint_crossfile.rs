@@ -87,6 +87,24 @@ fn cross_file_rules_see_rendered_charts() {
         vec![("probe-path-unserved".to_string(), "deploy/helm/svc/values.yaml".to_string(), line, col)]
     );
 
+    // An annotation on the rendered Deployment suppresses the cross-file finding as it would in
+    // a plain manifest (applied with the template's own findings, so it is not "unused").
+    let template = dir.join("deploy/helm/svc/templates/deployment.yaml");
+    let original = std::fs::read_to_string(&template).unwrap();
+    let annotated = original.replacen(
+        "metadata:\n",
+        "metadata:\n  annotations:\n    ignore.paved.dev/probe-path-unserved: \"the legacy path is served by a sidecar\"\n",
+        1,
+    );
+    std::fs::write(&template, &annotated).unwrap();
+    assert_eq!(lint(&dir), vec![]);
+    let out = run(paved().current_dir(&dir).args(["lint", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suppressed = common::located(&v["suppressed"]);
+    assert_eq!(suppressed.len(), 1, "{v}");
+    assert_eq!(suppressed[0].0, "probe-path-unserved");
+    std::fs::write(&template, original).unwrap();
+
     // Unlinked: the chart runs an image nothing in the repository builds.
     let text = std::fs::read_to_string(&values).unwrap();
     let image_line = text.lines().find(|l| l.trim_start().starts_with("repository:")).unwrap().to_string();

@@ -18,6 +18,7 @@ use regex::Regex;
 use super::catalogue::HELM_RENDER_ERROR;
 use super::finding::{Finding, Severity, Suppressed};
 use super::repo::FileFacts;
+use super::suppress::Suppression;
 use crate::helm::{self, RenderErrorKind, RenderOptions};
 use crate::parse::Pos;
 use crate::parse::yaml::{self, Node};
@@ -159,10 +160,12 @@ fn render_error(chart_display: &str, e: &helm::RenderError) -> Finding {
     }
 }
 
-/// What linting one rendered template's text produced (in rendered coordinates).
+/// What linting one rendered template's text produced (in rendered coordinates). Suppressions
+/// are applied later, with the cross-file findings the template also gets.
 pub struct RenderedLint {
     pub findings: Vec<Finding>,
-    pub suppressed: Vec<Suppressed>,
+    /// The suppressions the rendered text carries (comments and annotations come through).
+    pub suppressions: Vec<Suppression>,
     /// What the rendered objects contribute to the repository model (their containers), in
     /// rendered coordinates, under the template's display path.
     pub facts: Option<FileFacts>,
@@ -190,6 +193,11 @@ pub struct RenderedTemplate {
 }
 
 impl RenderedTemplate {
+    /// The template's display path (`chart/templates/deployment.yaml`).
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
     /// A finding against the rendered text, moved to the template line or values.yaml entry,
     /// its message naming the chart, template and rendered object.
     pub fn relocate(&self, mut f: Finding) -> Finding {
@@ -236,23 +244,20 @@ impl RenderedTemplate {
     }
 }
 
-/// A rendered template's containers for the repository model, with the way back into the chart
-/// for what cross-file rules find in them.
-pub struct ChartFacts {
-    pub facts: FileFacts,
+/// One template's lint, in rendered coordinates, with the way back into the chart.
+pub struct LintedTemplate {
     pub template: RenderedTemplate,
+    pub lint: RenderedLint,
 }
 
-/// What linting one chart produced.
-#[derive(Default)]
-pub struct ChartLint {
-    /// Findings per chart file.
-    pub files: Vec<Mapped>,
-    /// Templates that render workloads, for the cross-file rules.
-    pub facts: Vec<ChartFacts>,
+/// What linting one chart produced: a render error, or every rendered template's lint.
+pub enum ChartLint {
+    RenderError(Mapped),
+    Templates(Vec<LintedTemplate>),
 }
 
-/// Renders `chart_dir` and lints its objects with `lint_text`, mapping every position back.
+/// Renders `chart_dir` and lints each template's objects with `lint_text` (the caller maps
+/// positions back with [`RenderedTemplate::mapped_into`], once cross-file findings are known).
 pub fn lint_chart(
     chart_dir: &Path,
     chart_display: &str,
@@ -266,14 +271,13 @@ pub fn lint_chart(
             let f = render_error(chart_display, &e);
             let text =
                 std::fs::read_to_string(chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml"))).unwrap_or_default();
-            let files = vec![Mapped {
+            return ChartLint::RenderError(Mapped {
                 display: f.path.clone(),
                 fs_path: chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml")),
                 findings: vec![f],
                 suppressed: Vec::new(),
                 text,
-            }];
-            return ChartLint { files, facts: Vec::new() };
+            });
         }
     };
     let values_path = chart_dir.join("values.yaml");
@@ -295,14 +299,13 @@ pub fn lint_chart(
     for d in rendered.all() {
         by_template.entry(d.file.clone().unwrap_or_else(|| d.source.clone())).or_default().push(d);
     }
-    let mut out: BTreeMap<String, Mapped> = BTreeMap::new();
-    let mut facts = Vec::new();
+    let mut linted = Vec::new();
     for (file, docs) in by_template {
         let display = format!("{chart_display}/{file}");
         let path = chart_dir.join(&file);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let rendered_text = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n---\n");
-        let result = lint_text(&display, &rendered_text);
+        let lint = lint_text(&display, &rendered_text);
         let mut objects = Vec::new();
         let mut start = 1;
         for d in &docs {
@@ -319,12 +322,9 @@ pub fn lint_chart(
             objects,
             values: values.clone(),
         };
-        template.mapped_into(result.findings, result.suppressed, &mut out);
-        if let Some(f) = result.facts.filter(|f| f.data["containers"].as_array().is_some_and(|c| !c.is_empty())) {
-            facts.push(ChartFacts { facts: f, template });
-        }
+        linted.push(LintedTemplate { template, lint });
     }
-    ChartLint { files: out.into_values().collect(), facts }
+    ChartLint::Templates(linted)
 }
 
 #[cfg(test)]

@@ -272,10 +272,7 @@ fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> c
             }
         }
     }
-    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    found.dedup();
-    let (findings, suppressed) = suppress::apply(display, found, &suppressions, &|rule| ctx.state(rule));
-    chart::RenderedLint { findings, suppressed, facts }
+    chart::RenderedLint { findings: found, suppressions, facts }
 }
 
 /// Adds one chart file's findings to the report, after the config's path ignores.
@@ -380,11 +377,15 @@ pub fn run(options: &Options) -> Result<Report> {
             })
         })
         .collect();
-    let (chart_files, chart_facts): (Vec<_>, Vec<_>) = charts.into_iter().map(|c| (c.files, c.facts)).unzip();
-    let mut chart_facts: Vec<chart::ChartFacts> = chart_facts.into_iter().flatten().collect();
-    for m in chart_files.into_iter().flatten() {
-        report.files += 1;
-        add_chart_file(&mut report, ctx.config, m);
+    let mut templates: Vec<Vec<chart::LintedTemplate>> = Vec::new();
+    for c in charts {
+        match c {
+            chart::ChartLint::RenderError(m) => {
+                report.files += 1;
+                add_chart_file(&mut report, ctx.config, m);
+            }
+            chart::ChartLint::Templates(t) => templates.push(t),
+        }
     }
 
     // Cross-file rules: one more evaluation over the linked repository model.
@@ -392,11 +393,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let facts: Vec<repo::FileFacts> = results
         .iter_mut()
         .filter_map(|r| r.facts.take())
-        .chain(chart_facts.iter_mut().map(|c| repo::FileFacts {
-            path: c.facts.path.clone(),
-            kind: c.facts.kind,
-            data: std::mem::take(&mut c.facts.data),
-        }))
+        .chain(templates.iter_mut().flatten().filter_map(|t| t.lint.facts.take()))
         .collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
     drop(facts);
@@ -426,12 +423,21 @@ pub fn run(options: &Options) -> Result<Report> {
         report.suppressed.extend(suppressed);
         report.policy_errors.extend(r.policy_error);
     }
-    // Cross-file findings in rendered chart templates, moved into the chart.
-    for c in &chart_facts {
-        let Some(found) = repo_findings.remove(&c.facts.path) else { continue };
+    // Chart findings, with the cross-file ones in their templates: suppressed in rendered
+    // coordinates (comments and annotations), then moved into the chart, file by file.
+    for chart in templates {
         let mut files = std::collections::BTreeMap::new();
-        c.template.mapped_into(found, Vec::new(), &mut files);
+        for t in chart {
+            let mut found = t.lint.findings;
+            found.extend(repo_findings.remove(t.template.display()).unwrap_or_default());
+            found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            found.dedup();
+            let display = t.template.display().to_string();
+            let (kept, suppressed) = suppress::apply(&display, found, &t.lint.suppressions, &|rule| ctx.state(rule));
+            t.template.mapped_into(kept, suppressed, &mut files);
+        }
         for m in files.into_values() {
+            report.files += 1;
             add_chart_file(&mut report, ctx.config, m);
         }
     }
