@@ -160,6 +160,8 @@ struct Context_<'a> {
     parse_only: bool,
     /// The loaded rules, indexed as `RawFinding::rule`.
     meta: Vec<RuleMeta>,
+    /// The lint roots, canonical directories (a file root: its directory): what may be read.
+    roots: Vec<PathBuf>,
 }
 
 impl Context_<'_> {
@@ -210,7 +212,7 @@ fn lint_file(engines: &Pool, ctx: &Context_, c: &discover::Candidate) -> FileRes
     };
     let trailing = c.kind != discover::Kind::Dockerfile;
     result.suppressions = suppress::scan_comments(&text, trailing);
-    match input::build_file(c.kind, &c.path, &c.display, &text) {
+    match input::build_file(c.kind, &c.path, &ctx.roots, &c.display, &text) {
         Err(e) => result.findings.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
         Ok(input::Built::NotApplicable) => {}
         Ok(input::Built::Input(fi)) => {
@@ -344,7 +346,13 @@ pub fn run(options: &Options) -> Result<Report> {
     let max = config.max_file_size.unwrap_or(options.max_file_size);
     let meta = engine.rules().to_vec();
     let engines = Pool::new(engine);
-    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta };
+    let roots = options
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .map(|p| if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or(p) })
+        .collect();
+    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta, roots };
 
     let mut found = discover::discover(&options.paths, &cwd);
     found.files.retain(|c| !config.excluded(&c.path));

@@ -1,7 +1,7 @@
 //! Makefile → input: `input.makefile` (variables, rules, recipes, exports) and `commands`, the
 //! commands of every recipe line after Make expansion, with the exported variables in effect.
 
-use std::path::{Component, Path};
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
@@ -16,17 +16,21 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
 /// Largest included file read.
 const MAX_INCLUDE_BYTES: u64 = 1 << 20;
 
-/// The text of the file an `include NAME` in the Makefile at `makefile` names, read from the
-/// Makefile's directory (where make runs it). Only plain relative names below that directory:
-/// no absolute path, no `..`, no symlink, nothing over a megabyte; `None` otherwise or when it
-/// does not exist (make would fail or skip it; the linter reads what it can).
-pub fn read_include(makefile: &Path, name: &str) -> Option<String> {
+/// The text of the file an `include NAME` in the Makefile at `makefile` names, resolved from
+/// the Makefile's directory (where make runs it), if it is a regular file of at most a megabyte
+/// inside one of `roots` (the lint roots, canonical) once symlinks and `..` are resolved;
+/// `None` otherwise or when it does not exist (make would fail or skip it; the linter reads
+/// what it can, and never outside what it was asked to lint).
+pub fn read_include(makefile: &Path, name: &str, roots: &[PathBuf]) -> Option<String> {
     let rel = Path::new(name);
-    if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if rel.is_absolute() {
         return None;
     }
-    let path = makefile.parent()?.join(rel);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
+    let path = std::fs::canonicalize(makefile.parent()?.join(rel)).ok()?;
+    if !roots.iter().any(|r| path.starts_with(r)) {
+        return None;
+    }
+    let meta = std::fs::metadata(&path).ok()?;
     if !meta.is_file() || meta.len() > MAX_INCLUDE_BYTES {
         return None;
     }

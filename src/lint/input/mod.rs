@@ -58,11 +58,19 @@ pub fn build(kind: Kind, path: &str, text: &str) -> Result<Built, ParseError> {
     }
 }
 
-/// [`build`] for a file on disk at `fs_path`: a Makefile's `include`s are read from its
-/// directory (see [`makefile::read_include`]).
-pub fn build_file(kind: Kind, fs_path: &std::path::Path, path: &str, text: &str) -> Result<Built, ParseError> {
+/// [`build`] for a file on disk at `fs_path`, linted under `roots` (canonical directories): a
+/// Makefile's `include`s are read from inside them (see [`makefile::read_include`]).
+pub fn build_file(
+    kind: Kind,
+    fs_path: &std::path::Path,
+    roots: &[std::path::PathBuf],
+    path: &str,
+    text: &str,
+) -> Result<Built, ParseError> {
     match kind {
-        Kind::Makefile => makefile::build_with_includes(path, text, &|name| makefile::read_include(fs_path, name)),
+        Kind::Makefile => {
+            makefile::build_with_includes(path, text, &|name| makefile::read_include(fs_path, name, roots))
+        }
         _ => build(kind, path, text),
     }
 }
