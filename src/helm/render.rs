@@ -10,7 +10,7 @@ use super::chart::{Chart, ChartError};
 use super::manifest::{self, Document};
 use super::objects::{self, KubeVersion};
 use super::scope::{self, Scope};
-use super::template::{Engine, ErrorKind, Limits, TemplateError, Value};
+use super::template::{Engine, Limits, TemplateError, Value};
 use super::values::{self, Map};
 use super::{deps, schema};
 
@@ -95,20 +95,9 @@ pub enum RenderErrorKind {
     Yaml,
 }
 
-/// The template engine's error kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TemplateFailure {
-    Parse,
-    Exec,
-    /// The chart called `fail`.
-    Fail,
-    /// A `required` value is missing.
-    Required,
-    /// A function the renderer does not support (or that does not exist).
-    UnknownFunction,
-    /// A resource limit (recursion depth, output size, iterations) was hit.
-    Limit,
-}
+/// The template engine's error kinds (parse, exec, `fail`, `required`, unknown function,
+/// limit), as render errors report them.
+pub use super::template::ErrorKind as TemplateFailure;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderError {
@@ -332,7 +321,7 @@ fn render_templates(chart: &Chart, vals: &Map, ctx: &scope::Context) -> Result<O
             Ok(out) => out,
             // NOTES.txt is rendered (its errors fail Helm too) but never printed: a function or
             // limit the renderer lacks there must not hide the chart's manifests.
-            Err(e) if notes && matches!(e.kind, ErrorKind::UnknownFunction | ErrorKind::Limit) => {
+            Err(e) if notes && matches!(e.kind, TemplateFailure::UnknownFunction | TemplateFailure::Limit) => {
                 warnings.push(format!("{}: not rendered: {}", t.name, e.message));
                 continue;
             }
@@ -374,17 +363,9 @@ impl Locator<'_> {
 }
 
 fn template_error(chart: &str, e: &TemplateError, locate: &Locator) -> RenderError {
-    let failure = match e.kind {
-        ErrorKind::Parse => TemplateFailure::Parse,
-        ErrorKind::Exec => TemplateFailure::Exec,
-        ErrorKind::Fail => TemplateFailure::Fail,
-        ErrorKind::Required => TemplateFailure::Required,
-        ErrorKind::UnknownFunction => TemplateFailure::UnknownFunction,
-        ErrorKind::Limit => TemplateFailure::Limit,
-    };
     RenderError {
         chart: chart.to_owned(),
-        kind: RenderErrorKind::Template(failure),
+        kind: RenderErrorKind::Template(e.kind),
         file: locate.files.get(&e.template).cloned().flatten(),
         template: Some(e.template.clone()),
         line: e.line,

@@ -610,11 +610,11 @@ impl Exec {
             Err(FnError::Nested(e)) if e.kind == ErrorKind::Limit => Err(e),
             Err(FnError::Nested(e)) => {
                 let inner = super::go_error_string(&e);
-                Err(self.error(cmd.pos, cmd, e.kind.clone(), &format!("error calling {name}: {inner}")))
+                Err(self.error(cmd.pos, cmd, e.kind, &format!("error calling {name}: {inner}")))
             }
             Err(FnError::Wrapped(prefix, e)) => {
                 let msg = format!("error calling {name}: {prefix}: {}", super::go_error_string(&e));
-                Err(self.error(cmd.pos, cmd, e.kind.clone(), &msg))
+                Err(self.error(cmd.pos, cmd, e.kind, &msg))
             }
         }
     }

@@ -441,6 +441,18 @@ impl Lexer<'_> {
             self.emit(if var { Tok::Variable("$".into()) } else { Tok::Dot }, start);
             return true;
         }
+        if !self.word() {
+            return false;
+        }
+        let word = &self.src[start..self.pos];
+        let tok = if var { Tok::Variable(word.to_string()) } else { Tok::Field(word[1..].to_string()) };
+        self.emit(tok, start);
+        true
+    }
+
+    /// Advances over an alphanumeric word, which must end at a terminator (Go's "bad
+    /// character" error otherwise).
+    fn word(&mut self) -> bool {
         while let Some(c) = self.peek_char() {
             if !is_alnum(c) {
                 break;
@@ -452,22 +464,11 @@ impl Lexer<'_> {
             self.fail(format!("bad character {}", unicode_desc(c)), self.pos);
             return false;
         }
-        let word = &self.src[start..self.pos];
-        let tok = if var { Tok::Variable(word.to_string()) } else { Tok::Field(word[1..].to_string()) };
-        self.emit(tok, start);
         true
     }
 
     fn identifier(&mut self, start: usize) -> bool {
-        while let Some(c) = self.peek_char() {
-            if !is_alnum(c) {
-                break;
-            }
-            self.pos += c.len_utf8();
-        }
-        if !self.at_terminator() {
-            let c = self.peek_char().unwrap_or('\0');
-            self.fail(format!("bad character {}", unicode_desc(c)), self.pos);
+        if !self.word() {
             return false;
         }
         let word = &self.src[start..self.pos];
