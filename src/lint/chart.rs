@@ -198,16 +198,20 @@ impl RenderedTemplate {
         &self.display
     }
 
-    /// A finding against the rendered text, moved to the template line or values.yaml entry,
-    /// its message naming the chart, template and rendered object.
-    pub fn relocate(&self, mut f: Finding) -> Finding {
-        let mapper = Mapper {
+    /// The mapper from this template's rendered text into the chart (built once per template).
+    fn mapper(&self) -> Mapper<'_> {
+        Mapper {
             template_display: self.display.clone(),
             template_lines: self.text.lines().collect(),
             values_display: self.values.display.clone(),
             values: self.values.root.as_ref(),
             values_lines: self.values.text.lines().collect(),
-        };
+        }
+    }
+
+    /// A finding against the rendered text, moved to the template line or values.yaml entry,
+    /// its message naming the chart, template and rendered object.
+    fn relocate(&self, mapper: &Mapper, mut f: Finding) -> Finding {
         let (path, pos) = mapper.map(&self.rendered, f.line, f.column.unwrap_or(1));
         let object = self.objects.iter().rev().find(|(start, _)| *start <= f.line).map_or("", |(_, o)| o.as_str());
         f.message = format!("{} (chart {}, {}, rendered {})", f.message, self.chart, self.file, object);
@@ -233,12 +237,16 @@ impl RenderedTemplate {
     /// Relocates `findings` and `suppressed` and groups them by the chart file they now point
     /// at (the template or values.yaml), into `out`.
     pub fn mapped_into(&self, findings: Vec<Finding>, suppressed: Vec<Suppressed>, out: &mut BTreeMap<String, Mapped>) {
+        if findings.is_empty() && suppressed.is_empty() {
+            return;
+        }
+        let mapper = self.mapper();
         for f in findings {
-            let f = self.relocate(f);
+            let f = self.relocate(&mapper, f);
             self.slot(out, &f.path).findings.push(f);
         }
         for mut s in suppressed {
-            s.finding = self.relocate(s.finding);
+            s.finding = self.relocate(&mapper, s.finding);
             self.slot(out, &s.finding.path).suppressed.push(s);
         }
     }
