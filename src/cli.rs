@@ -104,6 +104,10 @@ pub struct LintArgs {
     /// Record the current findings in this baseline file
     #[arg(long = "write-baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Also lint vendor/, third_party/, node_modules/, testdata/, .devcontainer/, and the
+    /// manifests, charts, Dockerfiles and Go code under docs/, examples/, e2e/, test/, tests/
+    #[arg(long = "no-default-excludes")]
+    pub no_default_excludes: bool,
 }
 
 #[derive(Debug, Args)]

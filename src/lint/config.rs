@@ -6,6 +6,8 @@
 //!   image-latest-tag: warning
 //!   read-only-root-fs-missing: off
 //! exclude: ["testdata/**"]    # paths not linted at all (relative to this file)
+//! include: ["docs/deploy/**"] # linted although a default exclusion covers them
+//! default-excludes: false     # lint vendor/, docs/, testdata/, ... too
 //! ignore:                     # findings suppressed by path, with the reason auditors see
 //!   - paths: ["deploy/legacy/**"]
 //!     rules: [run-as-non-root]
@@ -50,6 +52,9 @@ pub struct Config {
     pub dir: PathBuf,
     pub rules: BTreeMap<String, (RuleSetting, Pos)>,
     pub exclude: Option<GlobSet>,
+    pub include: Option<GlobSet>,
+    /// `default-excludes: false` turns the default exclusions off.
+    pub default_excludes: Option<bool>,
     pub ignore: Vec<PathIgnore>,
     pub policies: Vec<PathBuf>,
     pub values: Vec<PathBuf>,
@@ -140,6 +145,14 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                 }
             }
             "exclude" => config.exclude = Some(glob_set(display, v)?),
+            "include" => config.include = Some(glob_set(display, v)?),
+            "default-excludes" => {
+                config.default_excludes = Some(match v.scalar_text().as_deref() {
+                    Some("true") => true,
+                    Some("false") => false,
+                    _ => bail!(err(display, v.pos, "default-excludes: expected true or false")),
+                })
+            }
             "ignore" => {
                 let items =
                     v.as_seq().ok_or_else(|| err(display, v.pos, "`ignore` is a list of {paths, rules, reason}"))?;
@@ -189,7 +202,7 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                 display,
                 k.pos,
                 format!(
-                    "unknown key `{other}` (expected rules, exclude, ignore, policies, values, fail-on, max-file-size)"
+                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size)"
                 )
             )),
         }
@@ -227,6 +240,12 @@ impl Config {
         Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
     }
 
+    /// Whether config `include:` names `path` (it is linted despite a default exclusion).
+    pub fn included(&self, path: &Path) -> bool {
+        let Some(set) = &self.include else { return false };
+        self.relative(path).is_some_and(|rel| set.is_match(&rel))
+    }
+
     pub fn excluded(&self, path: &Path) -> bool {
         let Some(set) = &self.exclude else { return false };
         self.relative(path).is_some_and(|rel| set.is_match(&rel))
@@ -258,13 +277,15 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let c = load_text(
-            "rules:\n  image-latest-tag: warning\n  run-as-non-root: off\nexclude: [testdata/]\nignore:\n  - paths: [deploy/legacy/**]\n    rules: [run-as-non-root]\n    reason: legacy\nfail-on: never\n",
+            "rules:\n  image-latest-tag: warning\n  run-as-non-root: off\nexclude: [testdata/]\ninclude: [docs/deploy/]\ndefault-excludes: false\nignore:\n  - paths: [deploy/legacy/**]\n    rules: [run-as-non-root]\n    reason: legacy\nfail-on: never\n",
         )
         .unwrap();
         assert_eq!(c.rules["image-latest-tag"].0, RuleSetting::Severity(Severity::Warning));
         assert_eq!(c.rules["run-as-non-root"].0, RuleSetting::Off);
         assert!(c.exclude.as_ref().unwrap().is_match("testdata/x/y.yaml"));
         assert!(!c.exclude.as_ref().unwrap().is_match("src/testdata.yaml"));
+        assert!(c.include.as_ref().unwrap().is_match("docs/deploy/app.yaml"));
+        assert_eq!(c.default_excludes, Some(false));
         assert!(c.ignore[0].globs.is_match("deploy/legacy/a.yaml"));
         assert_eq!(c.fail_on, Some(FailOn::Never));
     }
@@ -288,6 +309,7 @@ mod tests {
             ("ignore:\n  - paths: [a]\n", ".paved.yaml:2:5: an ignore entry needs"),
             ("ignore:\n  - paths: [a]\n    rules: [x]\n", "unknown rule \"x\""),
             ("fail-on: sometimes\n", ".paved.yaml:1:10: fail-on"),
+            ("default-excludes: maybe\n", ".paved.yaml:1:19: default-excludes"),
             ("exclude: [\"a[\"]\n", "invalid pattern"),
             ("a: [\n", ".paved.yaml:"),
         ] {

@@ -5,6 +5,15 @@
 //! cannot leave the tree or loop) and yields only regular files (no FIFOs or devices). A
 //! directory holding `Chart.yaml` is a Helm chart: it is claimed as a unit and its files are
 //! not linted one by one (its templates are not YAML until rendered).
+//!
+//! Default exclusions (DESIGN.md "What is linted"): below a lint root, nothing under
+//! `vendor/`, `third_party/`, `node_modules/`, `testdata/` or `.devcontainer/` is linted
+//! (third-party code, test inputs, a developer's container), and the deployable surfaces —
+//! manifests and other YAML, charts, Dockerfiles, and Go sources except under `docs/` — under
+//! `docs/`, `examples/`, `e2e/`, `test/` or `tests/` are not either (snippets, fixtures and
+//! test tooling); CI files, Makefiles and scripts there still are, since CI runs them. Paths
+//! named on the command line are below no excluded directory of their own root, so
+//! `paved lint docs/` lints docs. What was skipped is counted per excluded directory.
 
 use std::path::{Path, PathBuf};
 
@@ -78,7 +87,7 @@ pub fn classify(path: &Path) -> Option<Kind> {
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
     }
-    if lower.ends_with(".go") && !path.components().any(|c| c.as_os_str() == "vendor" || c.as_os_str() == "testdata") {
+    if lower.ends_with(".go") {
         return Some(Kind::Go);
     }
     None
@@ -101,6 +110,91 @@ pub struct Discovery {
     pub charts: Vec<(PathBuf, String)>,
     /// Paths that could not be walked, with the reason (reported as findings by the caller).
     pub errors: Vec<(String, String)>,
+    /// What the default exclusions skipped, by excluded directory (display form with a
+    /// trailing `/`), in path order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Files (and charts, each counted once) a default exclusion skipped below one directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub files: usize,
+    pub reason: &'static str,
+}
+
+/// Directories none of whose files are linted by default, with the reason shown to users.
+const EXCLUDED_ALL: [(&str, &str); 5] = [
+    ("vendor", "vendored third-party code"),
+    ("third_party", "third-party code"),
+    ("node_modules", "third-party code"),
+    ("testdata", "test inputs"),
+    (".devcontainer", "development container"),
+];
+
+/// Directories whose deployable surfaces (what would ship) are not linted by default.
+const EXCLUDED_DEPLOYABLE: [(&str, &str); 5] = [
+    ("docs", "documentation"),
+    ("examples", "examples"),
+    ("e2e", "end-to-end tests"),
+    ("test", "tests"),
+    ("tests", "tests"),
+];
+
+/// How discovery applies the default exclusions.
+#[derive(Clone, Copy, Default)]
+pub struct Excludes<'a> {
+    /// `--no-default-excludes` / config `default-excludes: false`.
+    pub disabled: bool,
+    /// Config `include:`: paths linted even below a default-excluded directory.
+    pub include: Option<&'a dyn Fn(&Path) -> bool>,
+}
+
+impl std::fmt::Debug for Excludes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Excludes").field("disabled", &self.disabled).finish()
+    }
+}
+
+/// Whether a file of `kind` (`None`: a chart directory) is a deployable surface under the
+/// excluded directory `dir`. Go code ships as the binary that imports it: under `docs/` it is
+/// usually a package the service imports (swag's generated `docs.go`), so only test and example
+/// directories drop it.
+fn deployable(kind: Option<Kind>, dir: &str) -> bool {
+    match kind {
+        None | Some(Kind::Dockerfile | Kind::Yaml) => true,
+        Some(Kind::Go) => dir != "docs",
+        _ => false,
+    }
+}
+
+/// The default exclusion that covers `rel` (components below the lint root; the last one is
+/// the file or chart itself): the index of the excluded component and the reason.
+fn excluded_by(rel: &[&str], kind: Option<Kind>) -> Option<(usize, &'static str)> {
+    let dirs = &rel[..rel.len().saturating_sub(usize::from(kind.is_some()))];
+    for (i, c) in dirs.iter().enumerate() {
+        if let Some((_, why)) = EXCLUDED_ALL.iter().find(|(d, _)| d == c) {
+            return Some((i, why));
+        }
+        if deployable(kind, c)
+            && let Some((_, why)) = EXCLUDED_DEPLOYABLE.iter().find(|(d, _)| d == c)
+        {
+            return Some((i, why));
+        }
+    }
+    None
+}
+
+/// Components of `path` below `root`.
+fn components_below<'p>(path: &'p Path, root: &Path) -> Vec<&'p str> {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The display form of a path: relative to `cwd` when below it, `/`-separated, no `./`.
@@ -120,9 +214,30 @@ fn is_chart_dir(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
-/// Walks `roots` (files or directories) and classifies every file found.
+/// Walks `roots` (files or directories) and classifies every file found, without the default
+/// exclusions' directories.
 pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
+    discover_with(roots, cwd, Excludes::default())
+}
+
+/// [`discover`] with the default exclusions as configured.
+pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Discovery {
     let mut out = Discovery::default();
+    let mut skipped: std::collections::BTreeMap<String, (usize, &'static str)> = Default::default();
+    let mut skip = |root: &Path, path: &Path, kind: Option<Kind>| -> bool {
+        if excludes.disabled {
+            return false;
+        }
+        let rel = components_below(path, root);
+        let Some((i, why)) = excluded_by(&rel, kind) else { return false };
+        if excludes.include.is_some_and(|inc| inc(path)) {
+            return false;
+        }
+        let dir: PathBuf = root.join(rel[..=i].iter().collect::<PathBuf>());
+        let entry = skipped.entry(format!("{}/", display_path(&dir, cwd))).or_insert((0, why));
+        entry.0 += 1;
+        true
+    };
     for root in roots {
         let meta = match std::fs::symlink_metadata(root) {
             Ok(m) => m,
@@ -180,7 +295,10 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
             }
             if ft.is_dir() {
                 if entry.depth() > 0 && is_chart_dir(path) {
-                    out.charts.push((path.to_path_buf(), display_path(path, cwd)));
+                    // A skipped chart is still claimed: its templates are not manifests.
+                    if !skip(root, path, None) {
+                        out.charts.push((path.to_path_buf(), display_path(path, cwd)));
+                    }
                     charts.push(path.to_path_buf());
                 }
                 continue;
@@ -188,13 +306,16 @@ pub fn discover(roots: &[PathBuf], cwd: &Path) -> Discovery {
             if !ft.is_file() {
                 continue; // symlinks, FIFOs, sockets, devices
             }
-            if let Some(kind) = classify(path) {
+            if let Some(kind) = classify(path)
+                && !skip(root, path, Some(kind))
+            {
                 out.files.push(Candidate { path: path.to_path_buf(), display: display_path(path, cwd), kind });
             }
         }
     }
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.files.dedup_by(|a, b| a.display == b.display);
+    out.skipped = skipped.into_iter().map(|(path, (files, reason))| Skipped { path, files, reason }).collect();
     out
 }
 
@@ -235,12 +356,32 @@ mod tests {
         assert_eq!(k("hack/test.sh"), Some(Kind::Shell));
         assert_eq!(k("go.mod"), Some(Kind::GoMod));
         assert_eq!(k("main.go"), Some(Kind::Go));
-        assert_eq!(k("vendor/x/y.go"), None);
-        assert_eq!(k("pkg/testdata/bad.go"), None);
+        assert_eq!(k("vendor/x/y.go"), Some(Kind::Go));
         assert_eq!(k("README.md"), None);
         assert_eq!(k("Makefile.am"), None);
         assert_eq!(k("Makefile.toml"), None);
         assert_eq!(k("Makefile.common"), Some(Kind::Makefile));
+    }
+
+    #[test]
+    fn default_exclusions_by_component_and_surface() {
+        let ex = |p: &str, kind: Option<Kind>| excluded_by(&p.split('/').collect::<Vec<_>>(), kind).map(|(i, _)| i);
+        assert_eq!(ex("vendor/github.com/x/Makefile", Some(Kind::Makefile)), Some(0));
+        assert_eq!(ex("pkg/testdata/bad.go", Some(Kind::Go)), Some(1));
+        assert_eq!(ex(".devcontainer/Dockerfile", Some(Kind::Dockerfile)), Some(0));
+        assert_eq!(ex("docs/deploy.yaml", Some(Kind::Yaml)), Some(0));
+        assert_eq!(ex("test/e2e/Dockerfile", Some(Kind::Dockerfile)), Some(0));
+        assert_eq!(ex("config/testdata/chart", None), Some(1));
+        assert_eq!(ex("tests/charts/x", None), Some(0));
+        // CI files, Makefiles and scripts under test directories still run in CI.
+        assert_eq!(ex("test/e2e/run.sh", Some(Kind::Shell)), None);
+        assert_eq!(ex("test/Makefile", Some(Kind::Makefile)), None);
+        // Only directories count, never the file's own name.
+        assert_eq!(ex("deploy/test", Some(Kind::Yaml)), None);
+        assert_eq!(ex("cmd/api/main.go", Some(Kind::Go)), None);
+        assert_eq!(ex("testing/app.yaml", Some(Kind::Yaml)), None);
+        assert_eq!(ex("tests/proxy/proxy.go", Some(Kind::Go)), Some(0));
+        assert_eq!(ex("pkg/api/docs/docs.go", Some(Kind::Go)), None);
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct Options {
     /// Read and parse every file into policy input, but evaluate no policy: the floor the
     /// benchmark measures paved against (`PAVED_PARSE_ONLY=1`).
     pub parse_only: bool,
+    /// `--no-default-excludes`: lint vendor/, docs/, testdata/, ... too.
+    pub no_default_excludes: bool,
 }
 
 impl Options {
@@ -69,6 +71,7 @@ impl Options {
             baseline: None,
             values: Vec::new(),
             parse_only: false,
+            no_default_excludes: false,
         }
     }
 }
@@ -86,6 +89,8 @@ pub struct Report {
     pub sources: Sources,
     /// Helm chart directories found, each rendered and linted as a unit.
     pub charts: Vec<String>,
+    /// What the default exclusions skipped, per excluded directory.
+    pub skipped: Vec<discover::Skipped>,
     /// Policy evaluation failures: these make the run exit 2.
     pub policy_errors: Vec<String>,
     pub fail_on: FailOn,
@@ -354,8 +359,14 @@ pub fn run(options: &Options) -> Result<Report> {
         .collect();
     let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta, roots };
 
-    let mut found = discover::discover(&options.paths, &cwd);
+    let include = |p: &Path| config.included(p);
+    let excludes = discover::Excludes {
+        disabled: options.no_default_excludes || config.default_excludes == Some(false),
+        include: config.include.is_some().then_some(&include as &dyn Fn(&Path) -> bool),
+    };
+    let mut found = discover::discover_with(&options.paths, &cwd, excludes);
     found.files.retain(|c| !config.excluded(&c.path));
+    found.charts.retain(|(dir, _)| !config.excluded(dir));
     let mut results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
     let mut report = Report {
@@ -365,6 +376,7 @@ pub fn run(options: &Options) -> Result<Report> {
         rules,
         sources: Sources::default(),
         charts: found.charts.iter().map(|(_, d)| d.clone()).collect(),
+        skipped: std::mem::take(&mut found.skipped),
         policy_errors: Vec::new(),
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
         config: config.path.clone(),

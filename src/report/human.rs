@@ -96,5 +96,20 @@ pub fn render(report: &Report, color: bool) -> String {
         )
     };
     let _ = writeln!(out, "{summary}");
+    if !report.skipped.is_empty() {
+        let total: usize = report.skipped.iter().map(|s| s.files).sum();
+        let list: Vec<String> = report.skipped.iter().take(5).map(|s| format!("{} ({})", s.path, s.files)).collect();
+        let more = report.skipped.len().saturating_sub(5);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        let _ = writeln!(
+            out,
+            "{}",
+            st.dim.apply_to(format!(
+                "Skipped {} by default exclusions: {}{more} (--no-default-excludes lints them).",
+                plural(total, "file"),
+                list.join(", ")
+            ))
+        );
+    }
     out
 }

@@ -17,6 +17,10 @@ pub fn render(report: &Report) -> String {
             "findings": report.findings.len(),
             "suppressed": report.suppressed.len(),
             "errors": errors,
+            "skipped": {
+                "files": report.skipped.iter().map(|s| s.files).sum::<usize>(),
+                "paths": report.skipped,
+            },
         },
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
