@@ -18,3 +18,10 @@ test_quiet_with_probe_or_for_jobs if {
 	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "livenessProbe": {"httpGet": {"path": "/health"}}}])
 	count(rule.findings) == 0 with input as wl("Job", false, {}, [{"name": "app"}])
 }
+
+hook(flag) := {"workloads": [object.union(wl("Deployment", true, {}, [{"name": "app"}]).workloads[0], {"test_hook": flag})]}
+
+test_quiet_for_helm_test_hooks if {
+	count(rule.findings) == 0 with input as hook(true)
+	count(rule.findings) > 0 with input as hook(false)
+}

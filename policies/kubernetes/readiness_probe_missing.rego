@@ -4,6 +4,7 @@
 #   A container of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 #   ReplicationController) has no `readinessProbe`. Jobs, CronJobs, bare Pods and init
 #   containers are not checked.
+#   Helm test hooks (`helm.sh/hook: test`) are not workloads and are skipped.
 # custom:
 #   id: readiness-probe-missing
 #   severity: error
@@ -18,6 +19,7 @@ import rego.v1
 
 findings contains f if {
 	some w in input.workloads
+	not w.test_hook
 	w.long_running
 	some c in w.containers
 	not c.init

@@ -3,6 +3,7 @@
 # description: >-
 #   A container (or init container) of any workload lacks `resources.limits.cpu` or
 #   `resources.limits.memory`; the message says which.
+#   Helm test hooks (`helm.sh/hook: test`) are not workloads and are skipped.
 # custom:
 #   id: resource-limits-missing
 #   severity: error
@@ -17,6 +18,7 @@ import rego.v1
 
 findings contains f if {
 	some w in input.workloads
+	not w.test_hook
 	some c in w.containers
 	missing := [r | some r in ["cpu", "memory"]; not c.container.resources.limits[r]]
 	count(missing) > 0

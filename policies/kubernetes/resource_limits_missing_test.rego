@@ -20,3 +20,10 @@ test_fires_and_names_what_is_missing if {
 test_quiet_with_both_limits if {
 	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}])
 }
+
+hook(flag) := {"workloads": [object.union(wl("Deployment", true, {}, [{"name": "app"}]).workloads[0], {"test_hook": flag})]}
+
+test_quiet_for_helm_test_hooks if {
+	count(rule.findings) == 0 with input as hook(true)
+	count(rule.findings) > 0 with input as hook(false)
+}

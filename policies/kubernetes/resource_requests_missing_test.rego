@@ -19,3 +19,10 @@ test_fires_without_requests if {
 test_quiet_with_both_requests if {
 	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}])
 }
+
+hook(flag) := {"workloads": [object.union(wl("Deployment", true, {}, [{"name": "app"}]).workloads[0], {"test_hook": flag})]}
+
+test_quiet_for_helm_test_hooks if {
+	count(rule.findings) == 0 with input as hook(true)
+	count(rule.findings) > 0 with input as hook(false)
+}

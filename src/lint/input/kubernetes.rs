@@ -38,6 +38,9 @@ struct WorkloadFact {
     kind: String,
     name: String,
     long_running: bool,
+    /// A Helm test hook (`helm.sh/hook: test`): a Pod `helm test` runs once, not a workload
+    /// that serves; the probe, resource and GOMEMLIMIT rules skip it.
+    test_hook: bool,
     object_index: usize,
     /// JSON pointer to the pod spec.
     pointer: String,
@@ -111,6 +114,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
             }
             workloads.push(WorkloadFact {
                 long_running: LONG_RUNNING.contains(&kind.as_str()),
+                test_hook: is_test_hook(&obj),
                 name: obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
                 kind: kind.clone(),
                 object_index: i,
@@ -128,6 +132,14 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         objects: nodes.into_iter().map(|(_, n)| n).collect(),
         suppressions,
     })))
+}
+
+/// Whether `obj` is a Helm test hook: `helm.sh/hook` lists `test` (or Helm 2's `test-success`
+/// / `test-failure`).
+fn is_test_hook(obj: &Value) -> bool {
+    obj.pointer("/metadata/annotations/helm.sh~1hook")
+        .and_then(Value::as_str)
+        .is_some_and(|h| h.split(',').map(str::trim).any(|h| matches!(h, "test" | "test-success" | "test-failure")))
 }
 
 /// Annotation prefix that exempts an object from a rule: `ignore.paved.dev/RULE: "reason"`.
@@ -178,6 +190,16 @@ mod tests {
         assert_eq!(fi.locate(&format!("{ptr}/livenessProbe")), Pos::new(11, 11));
         assert_eq!(fi.locate(&format!("{ptr}/image")), Pos::new(12, 18));
         assert_eq!(fi.input["images"][0]["line"], 12);
+    }
+
+    #[test]
+    fn helm_test_hooks_are_marked() {
+        let pod = |hook: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: {hook}\nspec:\n  containers: [{{name: x, image: 'busybox:1.36'}}]\n")
+        };
+        assert_eq!(input(&pod("test")).input["workloads"][0]["test_hook"], true);
+        assert_eq!(input(&pod("\"pre-install,test-success\"")).input["workloads"][0]["test_hook"], true);
+        assert_eq!(input(&pod("pre-install")).input["workloads"][0]["test_hook"], false);
     }
 
     #[test]
