@@ -1,9 +1,11 @@
 # METADATA
 # title: Go container has a memory limit but no GOMEMLIMIT
 # description: >-
-#   A container runs an image built from a Go Dockerfile in the repository (linked through a
-#   build command's image tag) and has `resources.limits.memory`, but no `GOMEMLIMIT`
+#   A container runs the Go binary of an image built from a Dockerfile in the repository
+#   (linked through a build command's image tag; a `command:` that runs a shell, a script or
+#   another program runs no Go) and has `resources.limits.memory`, but no `GOMEMLIMIT`
 #   environment variable.
+#   Helm test hooks (`helm.sh/hook: test`) are not workloads and are skipped.
 # custom:
 #   id: gomemlimit-missing
 #   severity: warning
@@ -18,9 +20,9 @@ import rego.v1
 
 findings contains f if {
 	some c in input.containers
-	c.dockerfile != null
+	not c.test_hook
+	c.runs_go
 	df := input.dockerfiles[c.dockerfile]
-	df.builds_go
 	c.memory_limit != null
 	not "GOMEMLIMIT" in c.env
 	f := {

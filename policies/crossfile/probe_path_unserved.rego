@@ -1,10 +1,12 @@
 # METADATA
 # title: HTTP probe path is not served by the Go code
 # description: >-
-#   An HTTP probe's `path` is not registered by any handler in the Go code that builds the
-#   container's image (the non-test .go files below the linked Dockerfile's build context):
-#   no route with that path, or a subtree route above it, for GET. Silent when the image is not
-#   linked, when no route is found, or when some route's path is not a constant.
+#   An HTTP probe's `path` is not registered by any handler of the Go binary the container
+#   runs (the main package its image's `go build` builds and the repository packages it
+#   imports; endpoints that controller-runtime or k8s.io/apiserver serve count): no route with
+#   that path, or a subtree route above it, for GET. Silent when the image is not linked, when
+#   the container's `command:` runs another program, when no route is found, when some route's
+#   path is not a constant, or when the binary uses a router paved cannot read.
 # custom:
 #   id: probe-path-unserved
 #   severity: warning
@@ -49,22 +51,39 @@ uncertain(routes) if {
 	r.unresolved
 }
 
+own_routes(routes) if {
+	some r in routes
+	not r.served_by_framework
+}
+
+# When a binary's only visible routes are a framework's health endpoints, what else it serves
+# comes from code paved does not read (a dependency's file server on another port): only
+# probes of health-style paths are judged.
+judged(routes, _) if own_routes(routes)
+
+judged(routes, path) if {
+	not own_routes(routes)
+	regex.match(`^/(healthz?|readyz?|livez?|readiness|liveness|ping|status|alive|live)(/|$)`, path)
+}
+
 findings contains f if {
 	some c in input.containers
-	c.dockerfile != null
+	c.runs_go
+	c.go.routes_known
 	df := input.dockerfiles[c.dockerfile]
-	routes := df.go_routes
+	routes := c.go.routes
 	count(routes) > 0
 	not uncertain(routes)
 	some p in c.probes
 	p.handler == "httpGet"
 	is_string(p.path)
 	path := clean(p.path)
+	judged(routes, path)
 	not served(routes, path)
 	f := {
 		"msg": sprintf(
-			"%s of container %q requests %s, but the Go code built by %s registers no GET handler for it (routes: %s)",
-			[p.probe, c.name, path, df.path, concat(", ", sort({r.path | some r in routes}))],
+			"%s of container %q requests %s, but the Go binary built by %s from %s registers no GET handler for it (routes: %s)",
+			[p.probe, c.name, path, df.path, c.go.dir, concat(", ", sort({r.path | some r in routes}))],
 		),
 		"path": c.path,
 		"line": p.path_line,

@@ -31,9 +31,25 @@ known_numbers(c) := declared | linked if {
 	linked := linked_ports(c)
 }
 
-linked_ports(c) := {p.port | some p in array.concat(df.exposes, object.get(df, "go_ports", []))} if {
+# The image's EXPOSEd ports and the ports its Go binary listens on, when the container runs
+# the image's Go binary; nothing when it runs another program (a shell script, ...).
+linked_ports(c) := {p.port | some p in array.concat(df.exposes, c.go.ports)} if {
 	c.dockerfile != null
+	c.runs_go
 	df := input.dockerfiles[c.dockerfile]
+}
+
+linked_ports(c) := {p.port | some p in df.exposes} if {
+	c.dockerfile != null
+	not c.runs_go
+	not c.command
+	df := input.dockerfiles[c.dockerfile]
+}
+
+linked_ports(c) := set() if {
+	c.dockerfile != null
+	not c.runs_go
+	c.command
 }
 
 linked_ports(c) := set() if c.dockerfile == null

@@ -29,3 +29,14 @@ test_quiet_for_known_ports if {
 test_quiet_when_nothing_to_compare if {
 	count(rule.findings) == 0 with input as repo([], 8080, null)
 }
+
+with_container(r, extra) := object.union(r, {"containers": [object.union(r.containers[0], extra)]})
+
+test_go_ports_count_only_when_the_container_runs_go if {
+	go := {"runs_go": true, "go": {"ports": [{"port": 8080}]}}
+	count(rule.findings) == 0 with input as with_container(repo([], 8080, 0), go)
+	count(rule.findings) == 1 with input as with_container(repo([], 8081, 0), go)
+	# A container whose command runs a script: neither EXPOSE nor the Go ports say what it serves.
+	script := {"runs_go": false, "command": ["/bin/sh", "/scripts/x.sh"]}
+	count(rule.findings) == 0 with input as with_container(repo([], 8080, 0), script)
+}
