@@ -3,6 +3,7 @@
 # description: >-
 #   The final stage (the image that ships) is `FROM golang:...`, directly or through earlier
 #   stages it builds on.
+#   Not for test-runner images (the final stage runs `go test`).
 # custom:
 #   id: dockerfile-toolchain-in-runtime
 #   severity: warning
@@ -24,6 +25,7 @@ root_stage(i) := root_stage(stages[i].from.base_stage) if stages[i].from.base_st
 
 findings contains f if {
 	input.kind == "dockerfile"
+	not input.dockerfile.test_runner
 	last := count(stages) - 1
 	root := root_stage(last)
 	ref := stages[root].from.reference

@@ -24,3 +24,7 @@ test_quiet_for_distroless_final_stage if {
 		stage("gcr.io/distroless/static-debian12:nonroot", "distroless/static-debian12", null),
 	]}}
 }
+
+test_quiet_for_test_runners if {
+	count(rule.findings) == 0 with input as {"kind": "dockerfile", "dockerfile": {"test_runner": true, "stages": [stage("golang:1.26", "golang", null)]}}
+}

@@ -24,3 +24,13 @@ test_quiet_for_non_root if {
 		count(rule.findings) == 0 with input as df({"user": u, "group": null, "line": 7, "col": 1})
 	}
 }
+
+with_flags(d, flags) := {"kind": "dockerfile", "dockerfile": object.union(d.dockerfile, flags)}
+
+test_quiet_for_test_runners_and_known_nonroot_bases if {
+	count(rule.findings) == 0 with input as with_flags(df(null), {"test_runner": true})
+	count(rule.findings) == 0 with input as with_flags(df(null), {"final_nonroot_base": true})
+	count(rule.findings) == 1 with input as with_flags(df(null), {"final_nonroot_base": false, "test_runner": false})
+	# An explicit root USER on a non-root base is still root.
+	count(rule.findings) == 1 with input as with_flags(df({"user": "0", "group": null, "line": 7, "col": 1}), {"final_nonroot_base": true})
+}

@@ -75,8 +75,9 @@ pub struct Instruction {
     pub flags: Vec<Flag>,
     pub exec: Option<Vec<String>>,
     pub heredocs: Vec<Heredoc>,
-    /// RUN only: the commands of the shell form, of a `RUN <<EOF` script or of the body a shell
-    /// reads on stdin (`RUN bash <<EOF`), or the exec form's argv; positions are in the file.
+    /// RUN, CMD and ENTRYPOINT: the commands of the shell form, of a `RUN <<EOF` script or of
+    /// the body a shell reads on stdin (`RUN bash <<EOF`), or the exec form's argv; positions
+    /// are in the file.
     pub commands: Vec<SimpleCommand>,
     /// ARG and ENV values in effect before this instruction (ENV wins over ARG of the same name).
     pub env: BTreeMap<String, String>,
@@ -728,7 +729,9 @@ impl Builder {
         if user.is_some() {
             stage.last_user = user;
         }
-        let commands = if kw == "RUN" { run_commands(raw, exec.as_deref()) } else { Vec::new() };
+        // CMD and ENTRYPOINT run too (a test-runner image's `CMD ["go", "test", ...]`).
+        let commands =
+            if matches!(kw, "RUN" | "CMD" | "ENTRYPOINT") { run_commands(raw, exec.as_deref()) } else { Vec::new() };
         stage.instructions.push(Instruction {
             pos: raw.pos(),
             end_line: raw.end_line,

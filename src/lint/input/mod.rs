@@ -71,6 +71,11 @@ pub fn build_file(
         Kind::Makefile => {
             makefile::build_with_includes(path, text, &|name| makefile::read_include(fs_path, name, roots))
         }
+        Kind::Dockerfile => dockerfile::build_with_makefiles(path, text, &|name| {
+            let mk = makefile::read_include(fs_path, name, roots)?;
+            let mk_path = fs_path.parent()?.join(name);
+            crate::parse::makefile::parse_with_includes(&mk, &|inc| makefile::read_include(&mk_path, inc, roots)).ok()
+        }),
         _ => build(kind, path, text),
     }
 }
@@ -111,6 +116,9 @@ pub struct CommandFact {
     pub context: String,
     /// The Make target, CI job or Dockerfile stage the command belongs to.
     pub owner: String,
+    /// A command a Dockerfile's `RUN make TARGET` runs from the Makefile: where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     #[serde(flatten)]
     pub pos: Pos,
 }
@@ -133,6 +141,7 @@ impl CommandFact {
             text: cmd.text.clone(),
             context: context.to_string(),
             owner: owner.to_string(),
+            via: None,
             pos,
         }
     }
