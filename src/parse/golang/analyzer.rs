@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::GoFile;
 use super::lex::{Kind, Tok, is_keyword, unescape};
-use super::value::{Binding, Fw, Mount, Value};
+use super::value::{Binding, EchoRef, Fw, Mount, Value};
+use super::{Call, GoFile};
 use crate::parse::pos::Pos;
 
 pub(super) const NONE: usize = usize::MAX;
@@ -37,6 +37,10 @@ pub(super) struct Analyzer<'a> {
     pub(super) fn_returns: Vec<(String, usize)>,
     /// Top-level function bodies: (open, close, name).
     pub(super) funcs: Vec<(usize, usize, String)>,
+    /// echo `Start` calls (with whether they serve TLS), reported at the end unless the file sets
+    /// a timeout on that server of that instance: `echo_timeouts`.
+    pub(super) echo_starts: Vec<(EchoRef, bool, Call)>,
+    pub(super) echo_timeouts: Vec<(EchoRef, bool)>,
     pub(super) out: GoFile,
 }
 
@@ -94,6 +98,8 @@ impl<'a> Analyzer<'a> {
             mounts: Vec::new(),
             fn_returns: Vec::new(),
             funcs: Vec::new(),
+            echo_starts: Vec::new(),
+            echo_timeouts: Vec::new(),
             out: GoFile::default(),
         }
     }
@@ -321,6 +327,7 @@ impl<'a> Analyzer<'a> {
 
     pub(super) fn finish(mut self) -> GoFile {
         self.apply_mounts();
+        self.report_echo_starts();
         self.out.routes.sort_by_key(|r| r.pos);
         self.out.listens.sort_by_key(|l| l.pos);
         self.out.default_server_calls.sort_by_key(|c| c.pos);

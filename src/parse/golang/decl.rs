@@ -6,7 +6,7 @@ use super::Import;
 use super::analyzer::{Analyzer, NONE};
 use super::helpers::{default_import_name, parse_port, portish, tag_lookup};
 use super::lex::Kind;
-use super::value::{Fw, Router, Sig, Value};
+use super::value::{EchoRef, Fw, Router, Sig, Value};
 
 impl Analyzer<'_> {
     pub(super) fn prepass_imports(&mut self) {
@@ -268,23 +268,40 @@ impl Analyzer<'_> {
                 Some((vs, ve)) => self.eval_expr(vs, ve, true),
                 None => Value::Unknown,
             };
-            // `srv.Field = ...` on a server literal.
-            if le >= ls + 3
-                && self.is_op(le - 2, ".")
-                && let Value::Server(idx) = self.eval_chain(ls, le - 2, false).0
-            {
-                let field = self.text_of(le - 1).to_string();
-                if field == "Addr"
-                    && let Some((vs, ve)) = region
-                {
-                    self.listen_from(vs, ve, "Server.Addr");
+            let base = if le >= ls + 3 && self.is_op(le - 2, ".") {
+                self.eval_chain(ls, le - 2, false).0
+            } else {
+                Value::Unknown
+            };
+            match base {
+                // `srv.Field = ...` on a server literal.
+                Value::Server(idx) => {
+                    let field = self.text_of(le - 1).to_string();
+                    if field == "Addr"
+                        && let Some((vs, ve)) = region
+                    {
+                        self.listen_from(vs, ve, "Server.Addr");
+                    }
+                    if let Some(server) = self.out.servers.get_mut(idx)
+                        && !server.assigned_later.contains(&field)
+                    {
+                        server.assigned_later.push(field);
+                    }
+                    continue;
                 }
-                if let Some(server) = self.out.servers.get_mut(idx)
-                    && !server.assigned_later.contains(&field)
-                {
-                    server.assigned_later.push(field);
+                // `e.Server.ReadHeaderTimeout = ...` on an echo instance's server.
+                Value::EchoServer(echo, tls) => {
+                    if matches!(self.text_of(le - 1), "ReadHeaderTimeout" | "ReadTimeout") {
+                        self.echo_timeouts.push((echo, tls));
+                    }
+                    continue;
                 }
-                continue;
+                // `e.Server = srv`: the instance starts a server built elsewhere (a literal is
+                // checked as one). Bound below, so that `e.Server.X = ...` reaches the literal.
+                Value::Router(r) if r.fw == Fw::Echo && matches!(self.text_of(le - 1), "Server" | "TLSServer") => {
+                    self.echo_timeouts.push((EchoRef::of(&r), self.text_of(le - 1) == "TLSServer"));
+                }
+                _ => {}
             }
             let Some(name) = self.lhs_name(ls, le) else { continue };
             let was_env = matches!(self.lookup(&name, ls).map(|b| &b.value), Some(Value::Env { .. }));

@@ -6,7 +6,7 @@ use super::Call;
 use super::analyzer::{Analyzer, DEFAULT_MUX, MAX_DEPTH};
 use super::helpers::{looks_like_pattern, portish, sprintf};
 use super::lex::{Kind, is_keyword, parse_int};
-use super::value::{Arg, Fw, Mount, Router, Value};
+use super::value::{Arg, EchoRef, Fw, Mount, Router, Value};
 
 impl Analyzer<'_> {
     /// Evaluates the expression `[s, e)`: a primary expression, or a `+` of them.
@@ -182,10 +182,17 @@ impl Analyzer<'_> {
                 _ => Value::Qual(path, name.to_string()),
             },
             _ => {
-                let Some(d) = dotted else { return Value::Unknown };
-                let full = format!("{d}.{name}");
-                if let Some(b) = self.lookup(&full, at) {
+                if let Some(b) = dotted.and_then(|d| self.lookup(&format!("{d}.{name}"), at)) {
                     return b.value.clone();
+                }
+                if let Value::Router(r) = &value
+                    && r.fw == Fw::Echo
+                    && matches!(name, "Server" | "TLSServer")
+                {
+                    return Value::EchoServer(EchoRef::of(r), name == "TLSServer");
+                }
+                if dotted.is_none() {
+                    return Value::Unknown;
                 }
                 self.field_types.get(name).cloned().unwrap_or(Value::Unknown)
             }
@@ -221,7 +228,12 @@ impl Analyzer<'_> {
             Value::Router(r) => self.router_call(&r, name, name_tok, args, effects),
             Value::GRoute(g) => self.groute_call(*g, name, args, effects),
             Value::FlagSet => self.flag_call(name, args, effects),
-            Value::Server(_) | Value::Env { .. } | Value::Str(_) | Value::Int(_) | Value::List(_) => Value::Unknown,
+            Value::Server(_)
+            | Value::EchoServer(..)
+            | Value::Env { .. }
+            | Value::Str(_)
+            | Value::Int(_)
+            | Value::List(_) => Value::Unknown,
             _ => self.unknown_call(name, args, effects),
         }
     }

@@ -137,6 +137,13 @@ pub(super) fn default_import_name(path: &str) -> String {
     last.replace(['-', '.'], "_")
 }
 
+/// An echo import whose `Start` serves with the instance's own `e.Server` (`e.TLSServer` for TLS),
+/// created without timeouts: v3 (imported without a major version) and v4. v5's `Start` builds a
+/// server with a 30-second `ReadTimeout`.
+pub(super) fn echo_starts_bare_server(path: &str) -> bool {
+    path == "github.com/labstack/echo" || matches!(path.strip_prefix("github.com/labstack/echo/"), Some("v3" | "v4"))
+}
+
 /// A minimal `fmt.Sprintf` for `%d`, `%s`, `%v` and `%%` with resolved arguments.
 pub(super) fn sprintf(format: &str, args: &[Value]) -> Option<String> {
     let mut out = String::new();

@@ -1,11 +1,12 @@
 //! Listens, ports and servers: listen addresses, port defaults (constants, keyed fields,
-//! env-with-default patterns, flags, config defaults) and `http.Server` literals.
+//! env-with-default patterns, flags, config defaults), `http.Server` literals, and the servers
+//! gin and echo start.
 
 use super::analyzer::Analyzer;
-use super::helpers::{int_port, parse_port, port_words, portish, words};
+use super::helpers::{echo_starts_bare_server, int_port, parse_port, port_words, portish, words};
 use super::lex::{Kind, parse_int};
-use super::value::Value;
-use super::{Listen, ServerLiteral};
+use super::value::{EchoRef, Fw, Router, Value};
+use super::{Call, Listen, ServerLiteral};
 use crate::parse::pos::Pos;
 
 impl Analyzer<'_> {
@@ -65,6 +66,39 @@ impl Analyzer<'_> {
         {
             let pos = self.pos(i + 2);
             self.listen(pos, lit, Some(port), "field default", false);
+        }
+    }
+
+    /// gin's `Run`/`RunTLS` and echo's `Start`, `StartTLS`, `StartAutoTLS` and `StartH2CServer`:
+    /// the framework builds the server. gin's is `http.ListenAndServe` on the engine, the default
+    /// server; `Run()` with no address listens on `$PORT`, else `:8080`. echo (before v5) serves
+    /// with the instance's `e.Server` (`e.TLSServer` for TLS), which has no timeouts unless the
+    /// file sets them: decided at the end, by [`Self::report_echo_starts`].
+    pub(super) fn framework_start(&mut self, r: &Router, name: &str, name_tok: usize, args: &[(usize, usize)]) {
+        let pos = self.pos(name_tok);
+        match args.first() {
+            Some(&(s, e)) => self.listen_from(s, e, "ListenAndServe"),
+            None if r.fw == Fw::Gin && name == "Run" => {
+                self.listen(pos, ":8080".to_string(), Some(8080), "gin default", false);
+            }
+            None => {}
+        }
+        let call = Call { pos, function: format!("{}.{name}", r.fw.name()) };
+        if r.fw == Fw::Gin {
+            self.out.default_server_calls.push(call);
+        } else if self.imports.values().any(|p| echo_starts_bare_server(p)) {
+            let tls = matches!(name, "StartTLS" | "StartAutoTLS");
+            self.echo_starts.push((EchoRef::of(r), tls, call));
+        }
+    }
+
+    /// The echo starts of servers that the file sets no `ReadHeaderTimeout` or `ReadTimeout` on
+    /// (for that instance, or for one that may be it), as default-server calls.
+    pub(super) fn report_echo_starts(&mut self) {
+        for (echo, tls, call) in std::mem::take(&mut self.echo_starts) {
+            if !self.echo_timeouts.iter().any(|&(e, t)| t == tls && e.may_be(echo)) {
+                self.out.default_server_calls.push(call);
+            }
         }
     }
 

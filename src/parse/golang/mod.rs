@@ -2,8 +2,8 @@
 //! registers (stdlib `ServeMux`, gorilla/mux, chi, gin, echo), the addresses and ports it listens
 //! on, the `http.Server` literals it builds (with the fields they set, and the fields assigned to
 //! the server afterwards), and its calls of the package-level `http.ListenAndServe` & co, which
-//! serve with a timeout-less default server. Every fact carries a [`Pos`] (1-based line, column in
-//! characters).
+//! serve with a timeout-less default server (also gin's `Run` and echo's `Start`, which start one
+//! of their own). Every fact carries a [`Pos`] (1-based line, column in characters).
 //!
 //! Hand-written on purpose: a lexer that follows Go's token rules (line and general comments, raw
 //! strings spanning lines, interpreted strings and runes with escapes, number literals, longest-
@@ -34,7 +34,8 @@
 //!   be known (a parameter, a field) marks its routes `unknown_prefix`. A router built and returned
 //!   by a function is taken as mounted at the root unless this file mounts it elsewhere (the mount
 //!   itself, in any file, is reported as a `subtree` route).
-//! - Ports: the literal at a listen call (also gin `Run`, echo `Start`) or `Addr` field, and
+//! - Ports: the literal at a listen call (also gin `Run`, echo `Start`; gin's `:8080` for a `Run()`
+//!   without an address) or `Addr` field, and
 //!   defaults next to the configuration of a port or address (the name must end in
 //!   port/addr/listen, give or take `_DEFAULT`-like qualifiers): env-with-default patterns,
 //!   `cmp.Or`, `getEnv("PORT", "8080")` helpers, `flag`/pflag defaults, viper `SetDefault`,
@@ -74,7 +75,11 @@ pub struct GoFile {
     pub servers: Vec<ServerLiteral>,
     /// Calls of `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve` and `http.ServeTLS`,
     /// which use a server without timeouts (`function` is spelled with `http.` whatever the
-    /// alias), and of gin's `Run`/`RunTLS` (`gin.Run`), which is `http.ListenAndServe` inside.
+    /// alias), of gin's `Run`/`RunTLS` (`gin.Run`), which is `http.ListenAndServe` inside, and of
+    /// echo's `Start`, `StartTLS`, `StartAutoTLS` and `StartH2CServer` (`echo.Start`; echo v3/v4),
+    /// which serve with the instance's `e.Server` (`e.TLSServer` for the TLS ones), created
+    /// without timeouts: unless the file assigns that server's `ReadHeaderTimeout` or
+    /// `ReadTimeout`, or replaces it (`e.Server = srv`).
     pub default_server_calls: Vec<Call>,
     /// Whether this is a `_test.go` file. [`parse`] cannot know and leaves it false; the caller,
     /// which has the path, sets it.
@@ -127,7 +132,8 @@ pub struct Listen {
     pub port: Option<u16>,
     /// `ListenAndServe`, `net.Listen`, `Server.Addr`, `env default`, `flag default`, `const`,
     /// `field default` (a keyed literal or assignment such as `Port: 8080`), `config default`
-    /// (viper `SetDefault`).
+    /// (viper `SetDefault`), `gin default` (gin's `Run()` without an address: `$PORT`, else
+    /// `:8080`; at the `Run`).
     pub how: String,
     /// The address of a listen call or `Addr` field is not a constant of this file.
     pub unresolved: bool,
@@ -148,8 +154,8 @@ pub struct ServerLiteral {
 pub struct Call {
     #[serde(flatten)]
     pub pos: Pos,
-    /// `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve`, `http.ServeTLS`, `gin.Run`
-    /// or `gin.RunTLS`.
+    /// `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve`, `http.ServeTLS`, `gin.Run`,
+    /// `gin.RunTLS`, `echo.Start`, `echo.StartTLS`, `echo.StartAutoTLS` or `echo.StartH2CServer`.
     pub function: String,
 }
 

@@ -1,10 +1,10 @@
 //! Routers and routes: the registrations of each framework, groups and subrouters, gorilla route
 //! chains, and the mounts (chi `Mount`, `http.StripPrefix`) applied to the routes at the end.
 
+use super::Route;
 use super::analyzer::{Analyzer, DEFAULT_MUX};
 use super::helpers::{join_path, join_route, split_method, strip_host};
 use super::value::{Arg, Fw, GRoute, Mount, Router, Value};
-use super::{Call, Route};
 use crate::parse::pos::Pos;
 
 impl Analyzer<'_> {
@@ -186,16 +186,9 @@ impl Analyzer<'_> {
                 })
             }
             (Fw::Gin, "Use") => Value::Router(r.clone()),
-            // gin's Run is http.ListenAndServe on the engine: a default server without timeouts.
-            (Fw::Gin, "Run" | "RunTLS") | (Fw::Echo, "Start" | "StartTLS") => {
+            (Fw::Gin, "Run" | "RunTLS") | (Fw::Echo, "Start" | "StartTLS" | "StartAutoTLS" | "StartH2CServer") => {
                 if effects {
-                    if r.fw == Fw::Gin {
-                        let pos = self.pos(name_tok);
-                        self.out.default_server_calls.push(Call { pos, function: format!("gin.{name}") });
-                    }
-                    if let Some(&(s, e)) = args.first() {
-                        self.listen_from(s, e, "ListenAndServe");
-                    }
+                    self.framework_start(r, name, name_tok, args);
                 }
                 Value::Unknown
             }

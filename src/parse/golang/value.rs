@@ -102,6 +102,8 @@ pub(super) enum Value {
     Strip(String, Mount),
     /// The result of calling a function or method of this file, by name.
     FnResult(String),
+    /// The `http.Server` an echo instance starts (`e.Server`, or `e.TLSServer` for `tls`).
+    EchoServer(EchoRef, bool),
 }
 
 impl Value {
@@ -111,6 +113,26 @@ impl Value {
             Value::GRoute(_) | Value::List(_) | Value::Pkg(_) | Value::Qual(..) | Value::Strip(..) => Value::Unknown,
             v => v,
         }
+    }
+}
+
+/// An echo instance, for matching its `Start` with timeouts set on its servers: the root of the
+/// router it is, and whether that is only one of many possible instances (a parameter or struct
+/// field of type `*echo.Echo`, not an `echo.New()` of this file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct EchoRef {
+    pub(super) root: usize,
+    pub(super) vague: bool,
+}
+
+impl EchoRef {
+    pub(super) fn of(r: &Router) -> EchoRef {
+        EchoRef { root: r.root, vague: !r.known }
+    }
+
+    /// Whether the two may be the same instance.
+    pub(super) fn may_be(self, other: EchoRef) -> bool {
+        self.root == other.root || self.vague || other.vague
     }
 }
 

@@ -1,5 +1,6 @@
 //! Unit tests of the Go facts, one file per concern; the lexer, helpers and imports here.
 
+mod frameworks;
 mod listens;
 mod routes;
 mod servers;
