@@ -58,7 +58,10 @@ fn gomemlimit_missing() {
 
 #[test]
 fn http_server_timeouts_missing() {
-    expect("http-server-timeouts-missing", &[("main.go", 12, 11), ("main.go", 15, 12)]);
+    expect(
+        "http-server-timeouts-missing",
+        &[("echo/main.go", 13, 19), ("echo/main.go", 19, 19), ("main.go", 12, 11), ("main.go", 15, 12)],
+    );
 }
 
 /// Rendered Helm objects are part of the repository model: a generated project's chart is
