@@ -33,6 +33,42 @@ fn every_target_has_a_regression_test() {
     assert_eq!(targets, tested);
 }
 
+/// `input` and `pipeline` fuzz every file kind (Go sources have their own `golang` target), each
+/// under a path that discovery gives that kind.
+#[test]
+fn every_kind_is_fuzzed() {
+    use paved::lint::discover::{Kind, classify};
+    for (kind, path) in entries::KINDS {
+        assert_eq!(classify(Path::new(path)), Some(kind), "{path}");
+    }
+    // Exhaustive on purpose: a new kind does not compile here until it is listed (and fuzzed).
+    let own_target = |k: Kind| match k {
+        Kind::Go => true,
+        Kind::Dockerfile
+        | Kind::Makefile
+        | Kind::GithubWorkflow
+        | Kind::GitlabCi
+        | Kind::CircleCi
+        | Kind::Yaml
+        | Kind::Shell
+        | Kind::GoMod => false,
+    };
+    let all = [
+        Kind::Dockerfile,
+        Kind::Makefile,
+        Kind::GithubWorkflow,
+        Kind::GitlabCi,
+        Kind::CircleCi,
+        Kind::Yaml,
+        Kind::Shell,
+        Kind::GoMod,
+        Kind::Go,
+    ];
+    for k in all {
+        assert!(own_target(k) || entries::KINDS.iter().any(|(x, _)| *x == k), "{k:?} is not fuzzed");
+    }
+}
+
 #[test]
 fn yaml() {
     replay("yaml");

@@ -32,13 +32,67 @@ fn run_as_non_root_unverifiable() {
 fn go_version_mismatch() {
     expect(
         "go-version-mismatch",
-        &[(".github/workflows/ci.yml", 8, 23), (".gitlab-ci.yml", 2, 10), ("Dockerfile", 1, 6)],
+        &[
+            (".circleci/config.yml", 5, 16),
+            (".github/workflows/ci.yml", 8, 23),
+            (".gitlab-ci.yml", 2, 10),
+            ("Dockerfile", 1, 6),
+        ],
     );
+}
+
+/// A CircleCI config's Go module is the go.mod of the directory holding `.circleci/` (here a
+/// service of a monorepo, with an older Go than the root's); its job and executor images count,
+/// `golang:` and `cimg/go:` alike, and a machine executor has no image.
+#[test]
+fn go_version_mismatch_circleci_in_a_service_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("go.mod"), "module example.com/root\n\ngo 1.26.0\n").unwrap();
+    std::fs::create_dir_all(root.join("svc/.circleci")).unwrap();
+    std::fs::write(root.join("svc/go.mod"), "module example.com/svc\n\ngo 1.24.0\n").unwrap();
+    let config = "\
+version: 2.1
+executors:
+  old:
+    docker:
+      - image: golang:1.23-bookworm
+  vm:
+    machine:
+      image: ubuntu-2204:2024.05.1
+jobs:
+  test:
+    docker:
+      - image: cimg/go:1.24.3
+    steps:
+      - run: go test -timeout 60s ./...
+  newer:
+    docker:
+      - image: cimg/go:1.26.0
+    steps:
+      - run: go vet ./...
+";
+    std::fs::write(root.join("svc/.circleci/config.yml"), config).unwrap();
+    let out = run(paved().current_dir(root).args(["lint", "--format", "json", "--fail-on", "never", "--no-config"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<_> = common::located(&v["findings"]).into_iter().filter(|f| f.0 == "go-version-mismatch").collect();
+    let at = |line, col| ("go-version-mismatch".to_string(), "svc/.circleci/config.yml".to_string(), line, col);
+    assert_eq!(found, vec![at(5, 16), at(17, 16)], "{v}");
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "go-version-mismatch")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].contains("golang:1.23-bookworm") && messages[0].contains("svc/go.mod"), "{messages:?}");
+    assert!(messages[1].contains("cimg/go:1.26.0") && messages[1].contains("differs in minor version"), "{messages:?}");
 }
 
 #[test]
 fn race_without_cgo() {
-    expect("race-without-cgo", &[(".gitlab-ci.yml", 6, 7), ("Makefile", 4, 2)]);
+    expect("race-without-cgo", &[(".circleci/config.yml", 9, 14), (".gitlab-ci.yml", 6, 7), ("Makefile", 4, 2)]);
 }
 
 #[test]

@@ -50,3 +50,23 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_counterexample() {
     }
     assert_eq!(checked, 21, "the catalogue changed: update the fixture count deliberately");
 }
+
+/// CircleCI configs are a CI surface like GitHub and GitLab files: the `run:` steps of jobs and
+/// of reusable commands (a `<< pipeline.x >>` expression is not a heredoc hiding the next line)
+/// and the `docker:` images of jobs and executors, at their exact positions.
+#[test]
+fn circleci_findings_point_into_the_config() {
+    let located = |rule: &str| -> Vec<(String, u32, Option<u32>)> {
+        let report = only(lint_dir(&fixtures().join(rule).join("fire")), rule);
+        report
+            .findings
+            .iter()
+            .filter(|f| f.path.ends_with(".circleci/config.yml"))
+            .map(|f| (f.path.rsplit_once("/fire/").unwrap().1.to_string(), f.line, f.column))
+            .collect()
+    };
+    let at = |line, col| (".circleci/config.yml".to_string(), line, Some(col));
+    assert_eq!(located("go-test-timeout-missing"), [at(5, 14), at(18, 13)]);
+    assert_eq!(located("image-latest-tag"), [at(5, 16), at(14, 16)]);
+    assert_eq!(located("race-without-cgo"), [at(9, 14)]);
+}

@@ -99,6 +99,52 @@ fn inline_suppressions_with_reasons_and_hygiene() {
     assert_eq!(entries(&v, "findings"), [e(df, "image-latest-tag", 1, "-")]);
 }
 
+/// A CircleCI config takes `#` comments like any YAML file: standalone before the line, at the
+/// end of it, inside a `command: |` block (a shell comment there), and file-level.
+#[test]
+fn circleci_suppressions() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join(".circleci")).unwrap();
+    let config = "\
+version: 2.1
+jobs:
+  test:
+    docker:
+      # paved:ignore image-latest-tag -- the convenience image is mirrored and pinned upstream
+      - image: golang
+      - image: cimg/postgres:latest  # paved:ignore image-latest-tag -- throwaway test database
+    steps:
+      - run: go test ./...  # paved:ignore go-test-timeout-missing -- the suite sets its own deadline
+      - run:
+          command: |
+            # paved:ignore go-test-timeout-missing -- the harness kills it after 5m
+            go test ./integration/...
+            go test ./e2e/...
+";
+    fs::write(tmp.path().join(".circleci/config.yml"), config).unwrap();
+    let v = json(&lint(tmp.path(), &["--fail-on", "never"]));
+    let ci = ".circleci/config.yml";
+    let e = |r: &str, l: u64, why: &str| (ci.to_string(), r.to_string(), l, why.to_string());
+    assert_eq!(entries(&v, "findings"), [e("go-test-timeout-missing", 14, "-")]);
+    assert_eq!(
+        entries(&v, "suppressed"),
+        [
+            e("image-latest-tag", 6, "the convenience image is mirrored and pinned upstream"),
+            e("image-latest-tag", 7, "throwaway test database"),
+            e("go-test-timeout-missing", 9, "the suite sets its own deadline"),
+            e("go-test-timeout-missing", 13, "the harness kills it after 5m"),
+        ]
+    );
+
+    let file_level = format!("# paved:ignore-file go-test-timeout-missing -- legacy pipeline\n{config}");
+    fs::write(tmp.path().join(".circleci/config.yml"), file_level).unwrap();
+    let v = json(&lint(tmp.path(), &["--fail-on", "never"]));
+    // The file-level suppression takes every go test, so the inline ones (a line lower now)
+    // match nothing.
+    assert_eq!(entries(&v, "findings"), [e("unused-suppression", 10, "-"), e("unused-suppression", 13, "-")]);
+    assert_eq!(v["summary"]["suppressed"], 5, "{v}");
+}
+
 #[test]
 fn file_level_and_annotation_suppressions() {
     let tmp = tempfile::tempdir().unwrap();

@@ -31,8 +31,10 @@ pub const TARGETS: [Target; 9] = [
     ("gotemplate", gotemplate),
 ];
 
-/// Each kind with a path that `discover::classify` gives it. `pipeline`'s first byte indexes this.
-pub const KINDS: [(Kind, &str); 7] = [
+/// Each kind with a path that `discover::classify` gives it (`Go` sources have their own
+/// `golang` target). `pipeline`'s first byte indexes this: new kinds go at the end, so the
+/// kept inputs keep their kind.
+pub const KINDS: [(Kind, &str); 8] = [
     (Kind::Dockerfile, "Dockerfile"),
     (Kind::Makefile, "Makefile"),
     (Kind::GithubWorkflow, ".github/workflows/ci.yml"),
@@ -40,6 +42,7 @@ pub const KINDS: [(Kind, &str); 7] = [
     (Kind::Yaml, "deploy/k8s.yaml"),
     (Kind::Shell, "scripts/build.sh"),
     (Kind::GoMod, "go.mod"),
+    (Kind::CircleCi, ".circleci/config.yml"),
 ];
 
 /// The YAML stream parser under the default limits, plus what callers do with its nodes:
@@ -78,7 +81,7 @@ pub fn suppress(data: &[u8]) {
 }
 
 /// Every input builder (and so every parser behind it: Dockerfile, Makefile, shell, GitHub
-/// workflow, GitLab CI, Kubernetes YAML, go.mod) on the same text, then JSON pointers into the
+/// workflow, GitLab CI, CircleCI, Kubernetes YAML, go.mod) on the same text, then JSON pointers into the
 /// built input (each node's, and one below it that does not exist) resolved back to positions,
 /// as the engine does for findings.
 pub fn input(data: &[u8]) {

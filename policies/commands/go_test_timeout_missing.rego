@@ -1,8 +1,9 @@
 # METADATA
 # title: go test runs without -timeout
 # description: >-
-#   A `go test` command (in a Makefile recipe after variable expansion, a CI script, a
-#   Dockerfile RUN or a shell script) has no `-timeout` flag.
+#   A `go test` command (in a Makefile recipe after variable expansion, a CI script: GitHub
+#   `run:`, GitLab `script:`, CircleCI `run:`, a Dockerfile RUN or a shell script) has no
+#   `-timeout` flag.
 # custom:
 #   id: go-test-timeout-missing
 #   severity: error

@@ -37,3 +37,12 @@ test_quiet_with_goflags if {
 	c := object.union(cmd(["go", "test", "./..."]), {"inherited_env": {"GOFLAGS": "-mod=mod -timeout=5m"}})
 	count(rule.findings) == 0 with input as {"commands": [c]}
 }
+
+# CircleCI `run:` steps are commands like any other CI script's, their `environment:` included.
+circleci_step(argv, inherited) := object.union(cmd(argv), {"context": "run", "owner": "test", "inherited_env": inherited})
+
+test_circleci_run_steps if {
+	count(rule.findings) == 1 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "./..."], {})]}
+	count(rule.findings) == 0 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "-timeout=2m", "./..."], {})]}
+	count(rule.findings) == 0 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "./..."], {"GOFLAGS": "-timeout=5m"})]}
+}

@@ -2,8 +2,9 @@
 # title: go test -race runs with cgo disabled
 # description: >-
 #   A `go test -race` (or `go build -race`, `go run -race`) runs where `CGO_ENABLED=0` is in
-#   effect: on the command, from GitLab `variables:`, a workflow `env:`, a Make `export`, a
-#   Dockerfile `ENV`/`ARG`, or an earlier `export` in the same script.
+#   effect: on the command, from GitLab `variables:`, a workflow `env:`, a CircleCI
+#   `environment:`, a Make `export`, a Dockerfile `ENV`/`ARG`, or an earlier `export` in the
+#   same script.
 # custom:
 #   id: race-without-cgo
 #   severity: error

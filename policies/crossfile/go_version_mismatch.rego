@@ -2,8 +2,8 @@
 # title: Go version of a build differs from go.mod
 # description: >-
 #   The Go version of a Dockerfile `golang:` image, a CI `actions/setup-go` `go-version` or a CI
-#   `golang:` job image is lower than go.mod's `go` (or `toolchain`) line, or differs from it
-#   in minor version. Links: a Dockerfile's go.mod is the nearest one at or above its build
+#   job image (`golang:`, or CircleCI's `cimg/go:`, in GitHub, GitLab or CircleCI) is lower
+#   than go.mod's `go` (or `toolchain`) line, or differs from it in minor version. Links: a Dockerfile's go.mod is the nearest one at or above its build
 #   context; a CI file's is the go.mod at the repository root it runs in.
 # custom:
 #   id: go-version-mismatch

@@ -30,3 +30,11 @@ test_quiet_when_same_minor_and_not_older if {
 test_ci_versions if {
 	count(rule.findings) == 1 with input as {"ci_go_versions": [{"path": ".github/workflows/ci.yml", "line": 9, "col": 23, "source": "setup-go", "version": v("1.21", 21, null), "gomod": gomod(v("1.24", 24, null), null)}]}
 }
+
+circleci(version) := {"ci_go_versions": [{"path": ".circleci/config.yml", "line": 5, "col": 16, "source": "cimg/go:x", "version": version, "gomod": gomod(v("1.24.0", 24, 0), null)}]}
+
+test_circleci_images if {
+	count(rule.findings) == 1 with input as circleci(v("1.22", 22, null))
+	count(rule.findings) == 0 with input as circleci(v("1.24", 24, null))
+	count(rule.findings) == 0 with input as circleci(v("1.24.3", 24, 3))
+}

@@ -3,8 +3,9 @@
 # description: >-
 #   A container image is referenced with the tag `latest`, or with neither tag nor digest
 #   (which means `latest`): in Dockerfile FROM, Kubernetes containers and initContainers,
-#   rendered Helm charts, GitLab CI `image:`/`services:` and GitHub Actions
-#   `container:`/`services:`/`docker://` steps. A registry port (`host:5000/app`) is not a tag;
+#   rendered Helm charts, GitLab CI `image:`/`services:`, GitHub Actions
+#   `container:`/`services:`/`docker://` steps and CircleCI `docker:` images of jobs and
+#   executors. A registry port (`host:5000/app`) is not a tag;
 #   `FROM <earlier stage>` and `FROM scratch` are not images; references that still hold an
 #   unresolved variable are not judged.
 # custom:

@@ -20,3 +20,16 @@ test_quiet_for_pinned_digest_and_unjudged if {
 		img("golang:${GO}", null),
 	]}
 }
+
+# CircleCI `docker:` images: the primary container (`image`) and the ones beside it (`service`);
+# an image holding a `<< parameters.x >>` expression has no ref and is not judged.
+circleci_img(image, ref, context) := {"image": image, "ref": ref, "context": context, "line": 5, "col": 16}
+
+test_circleci_docker_images if {
+	count(rule.findings) == 2 with input as {"kind": "circleci", "images": [
+		circleci_img("golang", {"registry": null, "repository": "golang", "tag": null, "digest": null}, "image"),
+		circleci_img("cimg/postgres:latest", {"registry": null, "repository": "cimg/postgres", "tag": "latest", "digest": null}, "service"),
+		circleci_img("cimg/go:1.22", {"registry": null, "repository": "cimg/go", "tag": "1.22", "digest": null}, "image"),
+		circleci_img("cimg/go:<< parameters.go >>", null, "image"),
+	]}
+}

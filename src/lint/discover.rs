@@ -1,10 +1,10 @@
 //! Finding the files to lint and deciding, in this one place, what each file is.
 //!
 //! The walk honours `.gitignore` (also outside a git repository), sees hidden files (so
-//! `.github/` and `.gitlab-ci.yml` are found), skips `.git`, never follows symlinks (so it
-//! cannot leave the tree or loop) and yields only regular files (no FIFOs or devices). A
-//! directory holding `Chart.yaml` is a Helm chart: it is claimed as a unit and its files are
-//! not linted one by one (its templates are not YAML until rendered).
+//! `.github/`, `.gitlab-ci.yml` and `.circleci/` are found), skips `.git`, never follows
+//! symlinks (so it cannot leave the tree or loop) and yields only regular files (no FIFOs or
+//! devices). A directory holding `Chart.yaml` is a Helm chart: it is claimed as a unit and its
+//! files are not linted one by one (its templates are not YAML until rendered).
 //!
 //! Default exclusions (DESIGN.md "What is linted"): below a lint root, nothing under
 //! `vendor/`, `third_party/`, `node_modules/`, `testdata/` or `.devcontainer/` is linted
@@ -26,6 +26,9 @@ pub enum Kind {
     Makefile,
     GithubWorkflow,
     GitlabCi,
+    /// `.circleci/config.yml`: one word, as the product is named (`circleci`, like the input's kind).
+    #[serde(rename = "circleci")]
+    CircleCi,
     /// Any other YAML: linted as Kubernetes manifests when its documents have apiVersion and kind.
     Yaml,
     Shell,
@@ -79,8 +82,12 @@ pub fn classify(path: &Path) -> Option<Kind> {
     }
     if is_yaml {
         let mut parts = path.components().rev().skip(1).map(|c| c.as_os_str());
-        if parts.next().is_some_and(|p| p == "workflows") && parts.next().is_some_and(|p| p == ".github") {
+        let parent = parts.next();
+        if parent.is_some_and(|p| p == "workflows") && parts.next().is_some_and(|p| p == ".github") {
             return Some(Kind::GithubWorkflow);
+        }
+        if parent.is_some_and(|p| p == ".circleci") && (name == "config.yml" || name == "config.yaml") {
+            return Some(Kind::CircleCi);
         }
         return Some(Kind::Yaml);
     }
@@ -352,6 +359,11 @@ mod tests {
         assert_eq!(k("x/.github/workflows/ci.yaml"), Some(Kind::GithubWorkflow));
         assert_eq!(k(".github/dependabot.yml"), Some(Kind::Yaml));
         assert_eq!(k(".gitlab-ci.yml"), Some(Kind::GitlabCi));
+        assert_eq!(k(".circleci/config.yml"), Some(Kind::CircleCi));
+        assert_eq!(k("svc/.circleci/config.yaml"), Some(Kind::CircleCi));
+        assert_eq!(k(".circleci/other.yml"), Some(Kind::Yaml));
+        assert_eq!(k("circleci/config.yml"), Some(Kind::Yaml));
+        assert_eq!(k("config.yml"), Some(Kind::Yaml));
         assert_eq!(k("deploy/app.yaml"), Some(Kind::Yaml));
         assert_eq!(k("hack/test.sh"), Some(Kind::Shell));
         assert_eq!(k("go.mod"), Some(Kind::GoMod));
@@ -382,6 +394,14 @@ mod tests {
         assert_eq!(ex("testing/app.yaml", Some(Kind::Yaml)), None);
         assert_eq!(ex("tests/proxy/proxy.go", Some(Kind::Go)), Some(0));
         assert_eq!(ex("pkg/api/docs/docs.go", Some(Kind::Go)), None);
+    }
+
+    #[test]
+    fn kinds_serialize_as_the_inputs_name_them() {
+        let name = |k: Kind| serde_json::to_value(k).unwrap();
+        assert_eq!(name(Kind::GithubWorkflow), "github-workflow");
+        assert_eq!(name(Kind::GitlabCi), "gitlab-ci");
+        assert_eq!(name(Kind::CircleCi), "circleci");
     }
 
     #[test]

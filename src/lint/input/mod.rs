@@ -5,8 +5,9 @@
 //! every surface: `images` (every container image the file references, with its parsed
 //! reference) and `commands` (every simple shell command the file runs, with the environment in
 //! effect). Each kind adds its own facts (`dockerfile`, `makefile`, `workflow`, `gitlab`,
-//! `objects` + `workloads`, `gomod`). The schema is documented in `policies/README.md`.
+//! `circleci`, `objects` + `workloads`, `gomod`). The schema is documented in `policies/README.md`.
 
+pub mod circleci;
 pub mod dockerfile;
 pub mod github;
 pub mod gitlab;
@@ -51,6 +52,7 @@ pub fn build(kind: Kind, path: &str, text: &str) -> Result<Built, ParseError> {
         Kind::Makefile => makefile::build(path, text),
         Kind::GithubWorkflow => github::build(path, text),
         Kind::GitlabCi => gitlab::build(path, text),
+        Kind::CircleCi => circleci::build(path, text),
         Kind::Yaml => kubernetes::build(path, text),
         Kind::Shell => shell::build(path, text),
         Kind::GoMod => gomod::build(path, text),
@@ -112,7 +114,7 @@ pub struct CommandFact {
     /// exports, CI env/variables), overridden by variables set earlier in the same script.
     pub inherited_env: BTreeMap<String, String>,
     pub text: String,
-    /// `RUN`, `recipe`, `run` (GitHub step), `script` (GitLab), `shell`.
+    /// `RUN`, `recipe`, `run` (GitHub or CircleCI step), `script` (GitLab), `shell`.
     pub context: String,
     /// The Make target, CI job or Dockerfile stage the command belongs to.
     pub owner: String,

@@ -11,8 +11,8 @@
 //!   code is, per binary, the main package each `go build` builds and the repository packages
 //!   it imports (see [`gobin`]); a container runs the binary its `command:` names, or the
 //!   image's ENTRYPOINT/CMD, and a `command:` that runs a shell or another program runs no Go;
-//! - a CI file's Go module is the `go.mod` at the CI root (the directory holding `.github/` or
-//!   `.gitlab-ci.yml`).
+//! - a CI file's Go module is the `go.mod` at the CI root (the directory holding `.github/`,
+//!   `.gitlab-ci.yml` or `.circleci/`).
 //!
 //! The result is one more policy input, `kind: "repository"`, whose findings carry their own
 //! `path`, `line` and `col`.
@@ -151,10 +151,11 @@ fn docker_build(argv: &[String]) -> Option<(Vec<String>, Option<String>, String)
     Some((tags, file, context.unwrap_or_else(|| ".".into())))
 }
 
-/// The directory CI commands run in: the one holding `.github/` or `.gitlab-ci.yml`.
+/// The directory CI commands run in: the one holding `.github/`, `.gitlab-ci.yml` or `.circleci/`.
 fn ci_root(path: &str, kind: Kind) -> String {
     match kind {
         Kind::GithubWorkflow => path.split_once(".github/").map_or(".".into(), |(d, _)| normalize(d)),
+        Kind::CircleCi => normalize(&dir_of(&dir_of(path))),
         _ => dir_of(path),
     }
 }
@@ -175,7 +176,7 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
     let data = match kind {
         Kind::GoMod => json!({"dir": dir_of(path), "gomod": input["gomod"], "module": input["gomod"]["module"]["value"]}),
         Kind::Dockerfile => dockerfile_facts(input),
-        Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GitlabCi => {
+        Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi => {
             let base = match kind {
                 Kind::Makefile | Kind::Shell => dir_of(path),
                 _ => ci_root(path, kind),
@@ -202,7 +203,7 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
                 }
             }
             for img in input["images"].as_array().into_iter().flatten() {
-                if let Some(v) = golang_tag(img) {
+                if let Some(v) = ci_go_tag(img) {
                     versions
                         .push(json!({"version": v, "source": img["image"], "line": img["line"], "col": img["col"]}));
                 }
@@ -236,6 +237,19 @@ fn golang_tag(img: &Value) -> Option<Value> {
         return None;
     }
     go_version(img["ref"]["tag"].as_str()?)
+}
+
+/// The Go version of an image a CI job runs in: a `golang:` image, or CircleCI's Go
+/// convenience image `cimg/go:X.Y[.Z][-variant]` (on Docker Hub), which any CI can run.
+fn ci_go_tag(img: &Value) -> Option<Value> {
+    golang_tag(img).or_else(|| {
+        let r = &img["ref"];
+        let hub = r["registry"].is_null() || matches!(r["registry"].as_str(), Some("docker.io" | "index.docker.io"));
+        if !hub || r["repository"] != "cimg/go" {
+            return None;
+        }
+        go_version(r["tag"].as_str()?)
+    })
 }
 
 fn dockerfile_facts(input: &Value) -> Value {
@@ -520,7 +534,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
     }
 
     let mut ci_go_versions = Vec::new();
-    for f in facts.iter().filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi)) {
+    for f in facts.iter().filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi)) {
         let root = f.data["ci_root"].as_str().unwrap_or(".");
         let gomod = gomods.get(root).map(|g| gomod_value(g));
         for v in f.data["go_versions"].as_array().into_iter().flatten() {
@@ -544,6 +558,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Pos;
 
     #[test]
     fn paths_and_images_normalise() {
@@ -584,6 +599,30 @@ mod tests {
         assert!(go_version("1.26").unwrap()["patch"].is_null());
         assert!(go_version("alpine").is_none());
         assert!(go_version("\"1.25.x\"").unwrap()["patch"].is_null());
+    }
+
+    #[test]
+    fn ci_roots() {
+        assert_eq!(ci_root(".circleci/config.yml", Kind::CircleCi), ".");
+        assert_eq!(ci_root("svc/.circleci/config.yml", Kind::CircleCi), "svc");
+        assert_eq!(ci_root("a/b/.github/workflows/ci.yml", Kind::GithubWorkflow), "a/b");
+        assert_eq!(ci_root("svc/.gitlab-ci.yml", Kind::GitlabCi), "svc");
+    }
+
+    #[test]
+    fn go_toolchain_images_of_ci() {
+        let img =
+            |s: &str| serde_json::to_value(crate::lint::input::ImageFact::new(s, "image", Pos::new(1, 1))).unwrap();
+        let minor = |s: &str| ci_go_tag(&img(s)).map(|v| v["text"].as_str().unwrap().to_string());
+        assert_eq!(minor("golang:1.22-bookworm").as_deref(), Some("1.22"));
+        assert_eq!(minor("cimg/go:1.22").as_deref(), Some("1.22"));
+        assert_eq!(minor("cimg/go:1.22.5-browsers").as_deref(), Some("1.22.5"));
+        assert_eq!(minor("docker.io/cimg/go:1.23").as_deref(), Some("1.23"));
+        assert_eq!(minor("cimg/go"), None);
+        assert_eq!(minor("cimg/go:<< parameters.go >>"), None);
+        assert_eq!(minor("cimg/node:1.22"), None);
+        assert_eq!(minor("ghcr.io/x/cimg/go:1.22"), None);
+        assert_eq!(golang_tag(&img("cimg/go:1.22")), None, "Dockerfiles count golang: images only");
     }
 
     #[test]
