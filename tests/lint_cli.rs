@@ -41,7 +41,7 @@ fn realistic_repo_exact_findings() {
             (s("image-latest-tag"), s(".github/workflows/ci.yml"), 6),
             (s("go-test-timeout-missing"), s(".github/workflows/ci.yml"), 11),
             (s("cgo-not-disabled"), s("Dockerfile"), 7),
-            (s("dockerfile-user-root"), s("Dockerfile"), 9),
+            // No dockerfile-user-root: the final stage is distroless `:nonroot`, which runs as 65532.
             (s("go-test-timeout-missing"), s("Makefile"), 5),
             (s("liveness-probe-missing"), s("deploy/k8s.yaml"), 20),
             (s("resource-limits-missing"), s("deploy/k8s.yaml"), 20),

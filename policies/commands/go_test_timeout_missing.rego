@@ -2,8 +2,9 @@
 # title: go test runs without -timeout
 # description: >-
 #   A `go test` command (in a Makefile recipe after variable expansion, a CI script: GitHub
-#   `run:`, GitLab `script:`, CircleCI `run:`, a Dockerfile RUN or a shell script) has no
-#   `-timeout` flag.
+#   `run:`, GitLab `script:`, CircleCI `run:`, a Dockerfile RUN, CMD or ENTRYPOINT, or a shell
+#   script) has no `-timeout` flag; gotestsum counts as `go test` with the flags after its
+#   `--`.
 # custom:
 #   id: go-test-timeout-missing
 #   severity: error
@@ -22,9 +23,9 @@ import rego.v1
 
 findings contains f if {
 	some i, c in input.commands
-	data.paved.lib.commands.go_subcommand(c.argv) == "test"
-	not compile_only(c.argv)
-	not has_timeout(c.argv)
+	args := data.paved.lib.commands.go_test_args(c.argv)
+	not compile_only(args)
+	not has_timeout(args)
 	not goflags_timeout(c)
 	f := {
 		"msg": sprintf("`%s` has no -timeout: a hung test blocks CI for the 10-minute default", [short(c.text)]),

@@ -27,7 +27,7 @@ test_quiet_with_timeout_forms if {
 }
 
 test_quiet_for_other_commands if {
-	inputs := [["echo", "go test ./..."], ["go", "build", "./..."], ["go", "test", "-c", "./pkg"], ["gotestsum", "--", "./..."]]
+	inputs := [["echo", "go test ./..."], ["go", "build", "./..."], ["go", "test", "-c", "./pkg"], ["gotestsum", "--", "-timeout=60s", "./..."], ["go", "tool", "gotestsum", "--", "-c", "./x"]]
 	every argv in inputs {
 		count(rule.findings) == 0 with input as {"commands": [cmd(argv)]}
 	}
@@ -45,4 +45,18 @@ test_circleci_run_steps if {
 	count(rule.findings) == 1 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "./..."], {})]}
 	count(rule.findings) == 0 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "-timeout=2m", "./..."], {})]}
 	count(rule.findings) == 0 with input as {"kind": "circleci", "commands": [circleci_step(["go", "test", "./..."], {"GOFLAGS": "-timeout=5m"})]}
+}
+
+test_gotestsum_runs_go_test if {
+	inputs := [
+		["gotestsum", "--format", "testname"],
+		["gotestsum", "--", "-race", "./..."],
+		["/go/bin/gotestsum", "--junitfile", "r.xml", "--", "./..."],
+		["go", "tool", "gotestsum", "--", "./..."],
+		["go", "run", "gotest.tools/gotestsum@v1.12.0", "--", "./..."],
+	]
+	every argv in inputs {
+		count(rule.findings) == 1 with input as {"commands": [cmd(argv)]}
+	}
+	count(rule.findings) == 0 with input as {"commands": [cmd(["gotestsum", "--format", "dots", "--", "-timeout", "5m", "./..."])]}
 }

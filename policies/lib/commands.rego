@@ -26,3 +26,35 @@ _is_go_flag_value(argv, i) if {
 	i > 1
 	argv[i - 1] == "-C"
 }
+
+# The arguments of the `go test` that argv runs: go's own for `go test ...`, or what gotestsum
+# passes to go test after `--` (`gotestsum --format testname -- -timeout 60s ./...`, also run
+# as `go tool gotestsum` or `go run gotest.tools/gotestsum@VERSION`); empty when gotestsum is
+# given no `--` (it then runs `go test ./...`).
+go_test_args(argv) := argv if go_subcommand(argv) == "test"
+
+go_test_args(argv) := array.slice(argv, i + 1, count(argv)) if {
+	is_gotestsum(argv)
+	i := min({j | some j, a in argv; a == "--"})
+}
+
+go_test_args(argv) := [] if {
+	is_gotestsum(argv)
+	not "--" in argv
+}
+
+is_gotestsum(argv) if argv[0] == "gotestsum"
+
+is_gotestsum(argv) if endswith(argv[0], "/gotestsum")
+
+is_gotestsum(argv) if {
+	go_subcommand(argv) == "tool"
+	some a in argv
+	a == "gotestsum"
+}
+
+is_gotestsum(argv) if {
+	go_subcommand(argv) == "run"
+	some a in argv
+	startswith(a, "gotest.tools/gotestsum")
+}
