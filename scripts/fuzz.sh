@@ -46,7 +46,7 @@ SANITIZER="${SANITIZER:-address}"
 PAVED_CORPUS="${PAVED_CORPUS:-$ROOT/../shared/corpus}"
 TARGETS=(yaml dockerfile makefile shell input pipeline suppress golang gotemplate)
 # pipeline's first byte picks the file kind, in the order of fuzz/src/lib.rs KINDS.
-declare -A KIND_BYTE=([dockerfile]=0 [makefile]=1 [github]=2 [gitlab]=3 [yaml]=4 [shell]=5 [gomod]=6 [circleci]=7)
+declare -A KIND_BYTE=([dockerfile]=0 [makefile]=1 [github]=2 [gitlab]=3 [yaml]=4 [shell]=5 [gomod]=6 [circleci]=7 [ko]=8)
 
 # --- toolchain -----------------------------------------------------------------------------
 
@@ -94,6 +94,7 @@ seed_file() {
       */.github/workflows/*.yml | */.github/workflows/*.yaml) kind=github ;;
       */.gitlab-ci.yml | */.gitlab-ci.yaml) kind=gitlab ;;
       */.circleci/config.yml | */.circleci/config.yaml) kind=circleci ;;
+      */.ko.yaml | */.ko.yml) kind=ko ;;
       *.yml | *.yaml | *.YML | *.YAML) kind=yaml ;;
       *.sh | *.bash) kind=shell ;;
       */go.mod) kind=gomod ;;
@@ -104,7 +105,7 @@ seed_file() {
     # RUN lines and recipes are shell too: real scripts are rare, so they seed the shell target.
     dockerfile) add_seed dockerfile "$f" && add_seed shell "$f" ;;
     makefile) add_seed makefile "$f" && add_seed shell "$f" ;;
-    github | gitlab | circleci | yaml) add_seed yaml "$f" ;;
+    github | gitlab | circleci | ko | yaml) add_seed yaml "$f" ;;
     shell) add_seed shell "$f" ;;
   esac
   add_seed input "$f"

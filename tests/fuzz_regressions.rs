@@ -51,7 +51,8 @@ fn every_kind_is_fuzzed() {
         | Kind::CircleCi
         | Kind::Yaml
         | Kind::Shell
-        | Kind::GoMod => false,
+        | Kind::GoMod
+        | Kind::Ko => false,
     };
     let all = [
         Kind::Dockerfile,
@@ -62,6 +63,7 @@ fn every_kind_is_fuzzed() {
         Kind::Yaml,
         Kind::Shell,
         Kind::GoMod,
+        Kind::Ko,
         Kind::Go,
     ];
     for k in all {

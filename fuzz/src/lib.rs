@@ -34,7 +34,7 @@ pub const TARGETS: [Target; 9] = [
 /// Each kind with a path that `discover::classify` gives it (`Go` sources have their own
 /// `golang` target). `pipeline`'s first byte indexes this: new kinds go at the end, so the
 /// kept inputs keep their kind.
-pub const KINDS: [(Kind, &str); 8] = [
+pub const KINDS: [(Kind, &str); 9] = [
     (Kind::Dockerfile, "Dockerfile"),
     (Kind::Makefile, "Makefile"),
     (Kind::GithubWorkflow, ".github/workflows/ci.yml"),
@@ -43,6 +43,7 @@ pub const KINDS: [(Kind, &str); 8] = [
     (Kind::Shell, "scripts/build.sh"),
     (Kind::GoMod, "go.mod"),
     (Kind::CircleCi, ".circleci/config.yml"),
+    (Kind::Ko, ".ko.yaml"),
 ];
 
 /// The YAML stream parser under the default limits, plus what callers do with its nodes:

@@ -23,6 +23,7 @@ import rego.v1
 
 findings contains f if {
 	some i, c in input.commands
+	data.paved.lib.commands.runs_go_test(c.argv)
 	args := data.paved.lib.commands.go_test_args(c.argv)
 	not compile_only(args)
 	not has_timeout(args)

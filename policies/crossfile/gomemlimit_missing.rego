@@ -22,13 +22,12 @@ findings contains f if {
 	some c in input.containers
 	not c.test_hook
 	c.runs_go
-	df := input.dockerfiles[c.dockerfile]
 	c.memory_limit != null
 	not "GOMEMLIMIT" in c.env
 	f := {
 		"msg": sprintf(
-			"container %q of %s runs the Go image built by %s with a %v memory limit but no GOMEMLIMIT",
-			[c.name, c.workload, df.path, c.memory_limit],
+			"container %q of %s runs the Go binary built by %s with a %v memory limit but no GOMEMLIMIT",
+			[c.name, c.workload, c.built_by, c.memory_limit],
 		),
 		"path": c.path,
 		"line": c.line,

@@ -70,7 +70,6 @@ findings contains f if {
 	some c in input.containers
 	c.runs_go
 	c.go.routes_known
-	df := input.dockerfiles[c.dockerfile]
 	routes := c.go.routes
 	count(routes) > 0
 	not uncertain(routes)
@@ -83,7 +82,7 @@ findings contains f if {
 	f := {
 		"msg": sprintf(
 			"%s of container %q requests %s, but the Go binary built by %s from %s registers no GET handler for it (routes: %s)",
-			[p.probe, c.name, path, df.path, c.go.dir, concat(", ", sort({r.path | some r in routes}))],
+			[p.probe, c.name, path, c.built_by, c.go.dir, concat(", ", sort({r.path | some r in routes}))],
 		),
 		"path": c.path,
 		"line": p.path_line,

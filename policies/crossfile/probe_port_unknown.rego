@@ -32,27 +32,23 @@ known_numbers(c) := declared | linked if {
 }
 
 # The image's EXPOSEd ports and the ports its Go binary listens on, when the container runs
-# the image's Go binary; nothing when it runs another program (a shell script, ...).
-linked_ports(c) := {p.port | some p in array.concat(df.exposes, c.go.ports)} if {
-	c.dockerfile != null
-	c.runs_go
-	df := input.dockerfiles[c.dockerfile]
-}
+# the image's Go binary (from a Dockerfile or ko); only EXPOSE when it is not known to; nothing
+# when its command runs another program (a shell script, ...).
+linked_ports(c) := {p.port | some p in array.concat(exposes(c), c.go.ports)} if c.runs_go
 
-linked_ports(c) := {p.port | some p in df.exposes} if {
-	c.dockerfile != null
+linked_ports(c) := {p.port | some p in exposes(c)} if {
 	not c.runs_go
 	not c.command
-	df := input.dockerfiles[c.dockerfile]
 }
 
 linked_ports(c) := set() if {
-	c.dockerfile != null
 	not c.runs_go
 	c.command
 }
 
-linked_ports(c) := set() if c.dockerfile == null
+exposes(c) := input.dockerfiles[c.dockerfile].exposes if c.dockerfile != null
+
+exposes(c) := [] if c.dockerfile == null
 
 findings contains f if {
 	some c in input.containers

@@ -33,14 +33,26 @@ _is_go_flag_value(argv, i) if {
 # given no `--` (it then runs `go test ./...`).
 go_test_args(argv) := argv if go_subcommand(argv) == "test"
 
+# Whether argv runs `go test` (directly or through gotestsum). Rules test this before calling
+# go_test_args: regorus's RVM does not fail a body on an undefined function result.
+runs_go_test(argv) if go_subcommand(argv) == "test"
+
+runs_go_test(argv) if is_gotestsum(argv)
+
 go_test_args(argv) := array.slice(argv, i + 1, count(argv)) if {
 	is_gotestsum(argv)
+	_has_dashdash(argv)
 	i := min({j | some j, a in argv; a == "--"})
 }
 
 go_test_args(argv) := [] if {
 	is_gotestsum(argv)
-	not "--" in argv
+	not _has_dashdash(argv)
+}
+
+_has_dashdash(argv) if {
+	some a in argv
+	a == "--"
 }
 
 is_gotestsum(argv) if argv[0] == "gotestsum"

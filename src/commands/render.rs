@@ -17,6 +17,7 @@ pub fn run(args: RenderArgs) -> Result<Status> {
         release: args.release.unwrap_or(defaults.release),
         namespace: args.namespace.unwrap_or(defaults.namespace),
         kube_version: None,
+        allow_missing_dependencies: false,
     };
     let rendered =
         helm::render(&args.chart, &options).map_err(|e| anyhow::anyhow!("cannot render {}: {e}", e.chart))?;

@@ -27,6 +27,9 @@ pub struct RenderOptions {
     pub namespace: String,
     /// Kubernetes version for `.Capabilities.KubeVersion`; `None` is Helm's default (v1.36.0).
     pub kube_version: Option<String>,
+    /// Render without the dependencies Chart.yaml declares but `charts/` lacks (`helm
+    /// template` refuses such a chart; `paved lint` lints what is there and says what is not).
+    pub allow_missing_dependencies: bool,
 }
 
 impl Default for RenderOptions {
@@ -36,6 +39,7 @@ impl Default for RenderOptions {
             release: "release-name".into(),
             namespace: "default".into(),
             kube_version: None,
+            allow_missing_dependencies: false,
         }
     }
 }
@@ -52,6 +56,8 @@ pub struct Rendered {
     /// What was rendered with less checking than Helm would apply (a schema with a remote
     /// `$ref`, a NOTES.txt using a function paved lacks).
     pub warnings: Vec<String>,
+    /// Dependencies left out because `charts/` lacks them (with `allow_missing_dependencies`).
+    pub missing_dependencies: Vec<String>,
 }
 
 impl Rendered {
@@ -203,7 +209,11 @@ pub fn render_chart(mut chart: Chart, user: &Map, opts: &RenderOptions) -> Resul
         .located(Some("Chart.yaml".into()), 0, 0));
     }
     let missing = deps::missing(&chart);
-    if !missing.is_empty() {
+    if !missing.is_empty() && opts.allow_missing_dependencies {
+        if let Some(deps) = chart.metadata.dependencies.as_mut() {
+            deps.retain(|d| !missing.contains(&d.name));
+        }
+    } else if !missing.is_empty() {
         return Err(RenderError::new(
             &name,
             RenderErrorKind::Dependencies,
@@ -256,7 +266,8 @@ pub fn render_chart(mut chart: Chart, user: &Map, opts: &RenderOptions) -> Resul
         message: e.message,
     })?;
     warnings.extend(sorted.dropped);
-    Ok(Rendered { chart: name, documents: sorted.manifests, hooks: sorted.hooks, warnings })
+    let missing_dependencies = if opts.allow_missing_dependencies { missing } else { Vec::new() };
+    Ok(Rendered { chart: name, documents: sorted.manifests, hooks: sorted.hooks, warnings, missing_dependencies })
 }
 
 /// Semver constraint checks with the engine's own `semverCompare` (Masterminds semantics, as

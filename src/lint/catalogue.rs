@@ -11,6 +11,7 @@ use super::policy::RuleMeta;
 pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 pub const HELM_RENDER_ERROR: &str = "helm-render-error";
+pub const HELM_DEPENDENCY_MISSING: &str = "helm-dependency-missing";
 
 fn internal(id: &str, severity: Severity, title: &str, description: &str, rationale: &str, fix: &str) -> RuleMeta {
     RuleMeta {
@@ -51,6 +52,18 @@ pub fn internal_rules() -> Vec<RuleMeta> {
             "What paved cannot render it cannot check, and a chart that does not render does not deploy.",
             "Fix the template or values at the reported position; pass the values the chart needs with \
              --values or `values:` in .paved.yaml.",
+        ),
+        internal(
+            HELM_DEPENDENCY_MISSING,
+            Severity::Info,
+            "Helm chart dependency is not vendored",
+            "A dependency declared in Chart.yaml has no chart under `charts/` (it needs `helm dependency \
+             build`, and so the network): the chart is rendered and linted without it, and this finding \
+             points at the dependency's entry.",
+            "paved never fetches charts: what a missing dependency would deploy is not checked, and `helm \
+             template` without it fails.",
+            "Vendor the dependency (`helm dependency build`, committing `charts/`), or lint the chart where \
+             its dependencies are built.",
         ),
         internal(
             SUPPRESSION_WITHOUT_REASON,

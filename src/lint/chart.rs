@@ -15,7 +15,7 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::catalogue::HELM_RENDER_ERROR;
+use super::catalogue::{HELM_DEPENDENCY_MISSING, HELM_RENDER_ERROR};
 use super::finding::{Finding, Severity, Suppressed};
 use super::repo::FileFacts;
 use super::suppress::Suppression;
@@ -258,36 +258,138 @@ pub struct LintedTemplate {
     pub lint: RenderedLint,
 }
 
-/// What linting one chart produced: a render error, or every rendered template's lint.
-pub enum ChartLint {
-    RenderError(Mapped),
-    Templates(Vec<LintedTemplate>),
+/// What linting one chart produced: every rendered template's lint (of each values variant),
+/// and findings about the chart itself (render errors, missing dependencies).
+pub struct ChartLint {
+    pub templates: Vec<LintedTemplate>,
+    pub chart_findings: Vec<Mapped>,
 }
 
-/// Renders `chart_dir` and lints each template's objects with `lint_text` (the caller maps
-/// positions back with [`RenderedTemplate::mapped_into`], once cross-file findings are known).
+/// The chart-testing convention's values files: `ci/*-values.yaml`, sorted.
+fn ci_values(chart_dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(chart_dir.join("ci"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("-values.yaml") || n.ends_with("-values.yml"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A finding in a chart file (Chart.yaml, a template), with the file's text for reporters.
+fn chart_file_finding(chart_dir: &Path, file: &str, f: Finding) -> Mapped {
+    let fs_path = if Path::new(file).is_absolute() { PathBuf::from(file) } else { chart_dir.join(file) };
+    let text = std::fs::read_to_string(&fs_path).unwrap_or_default();
+    Mapped { display: f.path.clone(), fs_path, findings: vec![f], suppressed: Vec::new(), text }
+}
+
+/// The line of dependency `name`'s entry in Chart.yaml.
+fn dependency_pos(chart_dir: &Path, name: &str) -> Pos {
+    let text = std::fs::read_to_string(chart_dir.join("Chart.yaml")).unwrap_or_default();
+    let docs = yaml::parse_stream(&text, &yaml::Limits::default()).unwrap_or_default();
+    let Some(root) = docs.first().map(|d| &d.root) else { return Pos::new(1, 1) };
+    root.get("dependencies")
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .find(|d| d.get("name").and_then(Node::as_str) == Some(name))
+        .map_or(Pos::new(1, 1), |d| d.pos)
+}
+
+/// The file a render error is reported in (relative to the chart, or the values file's path).
+fn error_file(e: &helm::RenderError) -> String {
+    e.file.clone().unwrap_or_else(|| "Chart.yaml".into())
+}
+
+/// Renders `chart_dir` — with its defaults and once per `ci/*-values.yaml` — and lints each
+/// template's objects with `lint_text` (the caller maps positions back with
+/// [`RenderedTemplate::mapped_into`], once cross-file findings are known, and reports a finding
+/// that several variants share once). Dependencies that are not vendored are left out of the
+/// render, each an `info` finding at its Chart.yaml entry. When only the defaults fail to
+/// render (a value the chart requires), that failure is a warning naming the values files that
+/// rendered.
 pub fn lint_chart(
     chart_dir: &Path,
     chart_display: &str,
     values_files: &[PathBuf],
     lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
 ) -> ChartLint {
-    let opts = RenderOptions { values_files: values_files.to_vec(), ..RenderOptions::default() };
-    let rendered = match helm::render(chart_dir, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            let f = render_error(chart_display, &e);
-            let text =
-                std::fs::read_to_string(chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml"))).unwrap_or_default();
-            return ChartLint::RenderError(Mapped {
-                display: f.path.clone(),
-                fs_path: chart_dir.join(e.file.as_deref().unwrap_or("Chart.yaml")),
-                findings: vec![f],
-                suppressed: Vec::new(),
-                text,
-            });
+    let mut out = ChartLint { templates: Vec::new(), chart_findings: Vec::new() };
+    let mut variants: Vec<(Option<String>, Vec<PathBuf>)> = vec![(None, values_files.to_vec())];
+    for ci in ci_values(chart_dir) {
+        let name = ci.strip_prefix(chart_dir).unwrap_or(&ci).to_string_lossy().replace('\\', "/");
+        let mut files = values_files.to_vec();
+        files.push(ci);
+        variants.push((Some(name), files));
+    }
+    let mut default_error = None;
+    let mut rendered_variants = Vec::new();
+    let mut missing_reported = false;
+    for (name, files) in variants {
+        let opts = RenderOptions { values_files: files, allow_missing_dependencies: true, ..RenderOptions::default() };
+        let rendered = match helm::render(chart_dir, &opts) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut f = render_error(chart_display, &e);
+                match &name {
+                    None => default_error = Some((f, error_file(&e))),
+                    Some(n) => {
+                        f.message = format!("{} (with {n})", f.message);
+                        out.chart_findings.push(chart_file_finding(chart_dir, &error_file(&e), f));
+                    }
+                }
+                continue;
+            }
+        };
+        if !missing_reported {
+            missing_reported = true;
+            for dep in &rendered.missing_dependencies {
+                let pos = dependency_pos(chart_dir, dep);
+                let f = Finding {
+                    rule: HELM_DEPENDENCY_MISSING.to_string(),
+                    severity: Severity::Info,
+                    path: format!("{chart_display}/Chart.yaml"),
+                    line: pos.line,
+                    column: Some(pos.col),
+                    message: format!(
+                        "dependency {dep:?} of chart {} is not vendored in charts/ (it needs `helm dependency build`): \
+                         the chart was linted without it",
+                        rendered.chart
+                    ),
+                    help: String::new(),
+                };
+                out.chart_findings.push(chart_file_finding(chart_dir, "Chart.yaml", f));
+            }
         }
-    };
+        rendered_variants.push(name.clone().unwrap_or_else(|| "its default values".into()));
+        out.templates.extend(lint_rendered_chart(chart_dir, chart_display, rendered, lint_text));
+    }
+    if let Some((mut f, file)) = default_error {
+        if !rendered_variants.is_empty() {
+            f.severity = Severity::Warning;
+            f.message = format!(
+                "{} (with its default values only; it renders with {}, which were linted)",
+                f.message,
+                rendered_variants.join(", ")
+            );
+        }
+        out.chart_findings.insert(0, chart_file_finding(chart_dir, &file, f));
+    }
+    out
+}
+
+/// Lints the templates of one rendering.
+fn lint_rendered_chart(
+    chart_dir: &Path,
+    chart_display: &str,
+    rendered: helm::Rendered,
+    lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
+) -> Vec<LintedTemplate> {
     let values_path = chart_dir.join("values.yaml");
     let values_text = std::fs::read_to_string(&values_path).unwrap_or_default();
     let values_root = yaml::parse_stream(&values_text, &yaml::Limits::default())
@@ -332,7 +434,7 @@ pub fn lint_chart(
         };
         linted.push(LintedTemplate { template, lint });
     }
-    ChartLint::Templates(linted)
+    linted
 }
 
 #[cfg(test)]

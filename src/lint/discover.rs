@@ -35,6 +35,8 @@ pub enum Kind {
     GoMod,
     /// Go source: serves HTTP, registers routes, listens on ports.
     Go,
+    /// `.ko.yaml`: ko's base images and builds.
+    Ko,
 }
 
 /// Classifies a file by its path alone (no I/O).
@@ -77,6 +79,9 @@ pub fn classify(path: &Path) -> Option<Kind> {
         return Some(Kind::GoMod);
     }
     let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if name == ".ko.yaml" || name == ".ko.yml" {
+        return Some(Kind::Ko);
+    }
     if is_yaml && (name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml") {
         return Some(Kind::GitlabCi);
     }
@@ -367,6 +372,7 @@ mod tests {
         assert_eq!(k("deploy/app.yaml"), Some(Kind::Yaml));
         assert_eq!(k("hack/test.sh"), Some(Kind::Shell));
         assert_eq!(k("go.mod"), Some(Kind::GoMod));
+        assert_eq!(k(".ko.yaml"), Some(Kind::Ko));
         assert_eq!(k("main.go"), Some(Kind::Go));
         assert_eq!(k("vendor/x/y.go"), Some(Kind::Go));
         assert_eq!(k("README.md"), None);

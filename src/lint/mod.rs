@@ -297,6 +297,11 @@ fn add_chart_file(report: &mut Report, config: &Config, m: chart::Mapped) {
             None => kept.push(f),
         }
     }
+    // A chart linted with several values files finds the same thing more than once.
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept.dedup();
+    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    suppressed.dedup_by(|a, b| a.finding == b.finding);
     let lines: Vec<u32> = kept.iter().chain(suppressed.iter().map(|s| &s.finding)).map(|f| f.line).collect();
     report.sources.keep(&m.display, &m.text, lines);
     report.findings.extend(kept);
@@ -399,13 +404,11 @@ pub fn run(options: &Options) -> Result<Report> {
         .collect();
     let mut templates: Vec<Vec<chart::LintedTemplate>> = Vec::new();
     for c in charts {
-        match c {
-            chart::ChartLint::RenderError(m) => {
-                report.files += 1;
-                add_chart_file(&mut report, ctx.config, m);
-            }
-            chart::ChartLint::Templates(t) => templates.push(t),
+        for m in c.chart_findings {
+            report.files += 1;
+            add_chart_file(&mut report, ctx.config, m);
         }
+        templates.push(c.templates);
     }
 
     // Cross-file rules: one more evaluation over the linked repository model.

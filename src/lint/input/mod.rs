@@ -13,6 +13,7 @@ pub mod github;
 pub mod gitlab;
 pub mod golang;
 pub mod gomod;
+pub mod ko;
 pub mod kubernetes;
 pub mod makefile;
 pub mod shell;
@@ -57,6 +58,7 @@ pub fn build(kind: Kind, path: &str, text: &str) -> Result<Built, ParseError> {
         Kind::Shell => shell::build(path, text),
         Kind::GoMod => gomod::build(path, text),
         Kind::Go => golang::build(path, text),
+        Kind::Ko => ko::build(path, text),
     }
 }
 

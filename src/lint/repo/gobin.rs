@@ -181,7 +181,7 @@ impl<'a> Packages<'a> {
     }
 
     /// The directory of the repository package with import path `import`.
-    fn dir_of_import(&self, import: &str) -> Option<String> {
+    pub fn dir_of_import(&self, import: &str) -> Option<String> {
         let m = self.modules.iter().find(|m| imports_path(import, m.path))?;
         let rest = import[m.path.len()..].trim_start_matches('/');
         Some(if rest.is_empty() { normalize(&m.dir) } else { super::join(&m.dir, rest) })

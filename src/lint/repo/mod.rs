@@ -211,6 +211,7 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
         }
         Kind::Yaml => json!({"containers": container_facts(fi)}),
+        Kind::Ko => json!({"dir": dir_of(path), "ko": input["ko"]}),
         Kind::Go => {
             let go = &input["go"];
             if go["is_test"] == true {
@@ -524,9 +525,22 @@ pub fn link(facts: &[FileFacts]) -> Value {
             let key = c["image_key"].as_str().map(str::to_string);
             let candidates = key.and_then(|k| by_image.get(&k)).map_or(&[][..], Vec::as_slice);
             let linked = choose_dockerfile(&dockerfiles, candidates, &f.path);
-            let go = linked.and_then(|i| running_binary(&dockerfiles[i], &c));
+            let mut go = linked.and_then(|i| running_binary(&dockerfiles[i], &c));
+            let mut built_by = linked.map(|i| dockerfiles[i]["path"].clone()).unwrap_or(Value::Null);
+            // `image: ko://IMPORT/PATH`: ko builds that Go package into the image.
+            if let Some(import) = c["image"].as_str().and_then(|i| i.strip_prefix("ko://"))
+                && c["command"].as_array().is_none_or(|a| a.is_empty())
+            {
+                let import = import.split(['@', ':']).next().unwrap_or(import);
+                built_by = json!(format!("ko ({import})"));
+                go = Some(match packages.dir_of_import(import) {
+                    Some(dir) => facts_by_dir.entry(dir.clone()).or_insert_with(|| packages.facts(&dir)).clone(),
+                    None => json!({"routes": [], "ports": [], "routes_known": false, "unresolved": true}),
+                });
+            }
             c["path"] = json!(f.path);
             c["dockerfile"] = json!(linked);
+            c["built_by"] = built_by;
             c["runs_go"] = json!(go.is_some());
             c["go"] = go.unwrap_or(Value::Null);
             containers.push(c);
