@@ -15,7 +15,7 @@ runs(_, l) := false if l == null
 
 repo(builds_go, limit, env, linked) := {
 	"dockerfiles": [{"path": "Dockerfile", "builds_go": builds_go}],
-	"containers": [{"path": "k8s.yaml", "line": 3, "col": 5, "name": "api", "workload": "Deployment \"api\"", "dockerfile": linked, "runs_go": runs(builds_go, linked), "memory_limit": limit, "env": env}],
+	"containers": [{"path": "k8s.yaml", "line": 3, "col": 5, "name": "api", "workload": "Deployment \"api\"", "dockerfile": linked, "built_by": "Dockerfile", "runs_go": runs(builds_go, linked), "memory_limit": limit, "env": env}],
 }
 
 test_fires_for_go_image_with_limit_and_no_gomemlimit if {

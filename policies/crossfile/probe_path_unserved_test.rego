@@ -11,7 +11,7 @@ repo(routes, probe_path, linked) := repo_go(routes, probe_path, linked, true)
 repo_go(routes, probe_path, linked, known) := {
 	"dockerfiles": [{"path": "Dockerfile"}],
 	"containers": [{
-		"path": "k8s.yaml", "name": "api", "dockerfile": linked, "runs_go": linked != null,
+		"path": "k8s.yaml", "name": "api", "dockerfile": linked, "built_by": "Dockerfile", "runs_go": linked != null,
 		"go": {"dir": "cmd/api", "routes": routes, "routes_known": known},
 		"probes": [{"probe": "livenessProbe", "handler": "httpGet", "path": probe_path, "path_line": 14, "path_col": 19}],
 	}],

@@ -19,8 +19,17 @@ findings contains f if {
 	not drops_all(c)
 	f := {
 		"msg": sprintf("%s does not drop ALL capabilities", [data.paved.lib.k8s.describe(w, c)]),
-		"pointer": c.pointer,
+		"pointer": pointer(c),
 	}
+}
+
+# A drop list without ALL is the wrong value: point at it.
+pointer(c) := sprintf("%s/securityContext/capabilities/drop", [c.pointer]) if {
+	is_array(object.get(object.get(c.container, "securityContext", {}), ["capabilities", "drop"], null))
+}
+
+pointer(c) := c.pointer if {
+	not is_array(object.get(object.get(c.container, "securityContext", {}), ["capabilities", "drop"], null))
 }
 
 drops_all(c) if {

@@ -18,3 +18,8 @@ test_fires_without_drop_all if {
 test_quiet_when_all_dropped if {
 	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "securityContext": {"capabilities": {"drop": ["all"]}}}])
 }
+
+test_points_at_a_drop_list_without_all if {
+	set := wl("Deployment", true, {}, [{"name": "a", "securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/containers/0/securityContext/capabilities/drop"} with input as set
+}

@@ -20,6 +20,12 @@ findings contains f if {
 	data.paved.lib.k8s.own(c, "readOnlyRootFilesystem") != true
 	f := {
 		"msg": sprintf("%s has a writable root filesystem (readOnlyRootFilesystem is not true)", [data.paved.lib.k8s.describe(w, c)]),
-		"pointer": c.pointer,
+		"pointer": pointer(c),
 	}
 }
+
+pointer(c) := sprintf("%s/securityContext/readOnlyRootFilesystem", [c.pointer]) if {
+	data.paved.lib.k8s.own(c, "readOnlyRootFilesystem") != null
+}
+
+pointer(c) := c.pointer if data.paved.lib.k8s.own(c, "readOnlyRootFilesystem") == null

@@ -17,3 +17,10 @@ test_fires_when_not_true if {
 test_quiet_when_read_only if {
 	count(rule.findings) == 0 with input as wl("Deployment", true, {}, [{"name": "app", "securityContext": {"readOnlyRootFilesystem": true}}])
 }
+
+test_points_at_a_false_value if {
+	set := wl("Deployment", true, {}, [{"name": "a", "securityContext": {"readOnlyRootFilesystem": false}}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem"} with input as set
+	unset := wl("Deployment", true, {}, [{"name": "a"}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/containers/0"} with input as unset
+}

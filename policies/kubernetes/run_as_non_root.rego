@@ -21,8 +21,23 @@ findings contains f if {
 	not non_root(w, c)
 	f := {
 		"msg": sprintf("%s may run as root: neither runAsNonRoot: true nor a runAsUser above 0 is in effect", [data.paved.lib.k8s.describe(w, c)]),
-		"pointer": c.pointer,
+		"pointer": pointer(w, c),
 	}
+}
+
+# A runAsNonRoot: false (or runAsUser: 0) in effect is the wrong value: point at it.
+pointer(w, c) := data.paved.lib.k8s.value_pointer(w, c, "runAsNonRoot") if {
+	data.paved.lib.k8s.effective(w, c, "runAsNonRoot") != null
+}
+
+pointer(w, c) := data.paved.lib.k8s.value_pointer(w, c, "runAsUser") if {
+	data.paved.lib.k8s.effective(w, c, "runAsNonRoot") == null
+	data.paved.lib.k8s.effective(w, c, "runAsUser") != null
+}
+
+pointer(w, c) := c.pointer if {
+	data.paved.lib.k8s.effective(w, c, "runAsNonRoot") == null
+	data.paved.lib.k8s.effective(w, c, "runAsUser") == null
 }
 
 non_root(w, c) if data.paved.lib.k8s.effective(w, c, "runAsNonRoot") == true

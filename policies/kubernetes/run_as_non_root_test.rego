@@ -24,3 +24,12 @@ test_quiet_when_pod_guarantees_it if {
 	count(rule.findings) == 0 with input as wl("Pod", false, {"securityContext": {"runAsNonRoot": true}}, [{"name": "a"}])
 	count(rule.findings) == 0 with input as wl("Pod", false, {"securityContext": {"runAsUser": 65532}}, [{"name": "a"}])
 }
+
+test_points_at_the_value_in_effect if {
+	own := wl("Deployment", true, {"securityContext": {"runAsNonRoot": true}}, [{"name": "a", "securityContext": {"runAsNonRoot": false}}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/containers/0/securityContext/runAsNonRoot"} with input as own
+	pod := wl("Deployment", true, {"securityContext": {"runAsUser": 0}}, [{"name": "a"}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/securityContext/runAsUser"} with input as pod
+	unset := wl("Deployment", true, {}, [{"name": "a"}])
+	{f.pointer | some f in rule.findings} == {"/objects/0/object/spec/template/spec/containers/0"} with input as unset
+}

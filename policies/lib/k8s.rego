@@ -18,3 +18,17 @@ describe(w, c) := sprintf("%s %q of %s %q", [kind(c), object.get(c.container, "n
 kind(c) := "init container" if c.init
 
 kind(c) := "container" if not c.init
+
+# Where a finding about securityContext field `name` of container `c` points: the value in
+# effect when one is set (the container's own, else the pod's), else the container.
+value_pointer(w, c, name) := sprintf("%s/securityContext/%s", [c.pointer, name]) if own(c, name) != null
+
+value_pointer(w, c, name) := sprintf("%s/securityContext/%s", [w.pointer, name]) if {
+	own(c, name) == null
+	pod_value(w, name) != null
+}
+
+value_pointer(w, c, name) := c.pointer if {
+	own(c, name) == null
+	pod_value(w, name) == null
+}

@@ -18,6 +18,7 @@ pub fn run(args: RenderArgs) -> Result<Status> {
         namespace: args.namespace.unwrap_or(defaults.namespace),
         kube_version: None,
         allow_missing_dependencies: false,
+        seed: None,
     };
     let rendered =
         helm::render(&args.chart, &options).map_err(|e| anyhow::anyhow!("cannot render {}: {e}", e.chart))?;

@@ -30,6 +30,9 @@ pub struct RenderOptions {
     /// Render without the dependencies Chart.yaml declares but `charts/` lacks (`helm
     /// template` refuses such a chart; `paved lint` lints what is there and says what is not).
     pub allow_missing_dependencies: bool,
+    /// Seed for the random functions (`randAlphaNum`, `uuidv4`, ...): `Some` makes the render
+    /// reproducible (`paved lint`); `None` is random, as in Helm.
+    pub seed: Option<u64>,
 }
 
 impl Default for RenderOptions {
@@ -40,6 +43,7 @@ impl Default for RenderOptions {
             namespace: "default".into(),
             kube_version: None,
             allow_missing_dependencies: false,
+            seed: None,
         }
     }
 }
@@ -198,7 +202,14 @@ fn check_release_name(name: &str) -> Result<(), String> {
 }
 
 /// Renders a loaded chart with already merged user values (for callers that hold the chart).
-pub fn render_chart(mut chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+pub fn render_chart(chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+    match opts.seed {
+        Some(seed) => crate::helm::template::with_seed(seed, || render_unseeded(chart, user, opts)),
+        None => render_unseeded(chart, user, opts),
+    }
+}
+
+fn render_unseeded(mut chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Rendered, RenderError> {
     let name = chart.name().to_owned();
     if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
         return Err(RenderError::new(

@@ -82,29 +82,65 @@ fn nearest(candidates: &[usize], target: f64) -> Option<usize> {
     })
 }
 
+/// The key of the mapping or list that line `i` sits in: the nearest line above that is less
+/// indented (or, for a list item, a key at the same indentation), skipping lines that are only
+/// template actions. `- name: http` under `ports:` and `- name: web` under `containers:` differ.
+fn parent_key<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = lines.get(i)?;
+    let (n, item) = (indent(line), line.trim_start().starts_with("- "));
+    for l in lines[..i].iter().rev() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') || (t.starts_with("{{") && t.ends_with("}}")) {
+            continue;
+        }
+        let m = indent(l);
+        if m < n || (item && m == n && !t.starts_with("- ") && t.ends_with(':')) {
+            return key_of(l);
+        }
+    }
+    None
+}
+
 impl Mapper<'_> {
+    /// Candidates that may sit under the same parent key as rendered line `r` (theirs is the
+    /// same or cannot be told); with `lenient`, all of them when none does.
+    fn same_parent(&self, rendered: &[&str], r: usize, candidates: Vec<usize>, lenient: bool) -> Vec<usize> {
+        let Some(parent) = parent_key(rendered, r) else { return candidates };
+        let same: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| parent_key(&self.template_lines, i).is_none_or(|p| p == parent))
+            .collect();
+        if same.is_empty() && lenient { candidates } else { same }
+    }
+
     /// (path, line, col) in the chart for `line`:`col` of rendered `text` (1-based).
     fn map(&self, text: &str, line: u32, col: u32) -> (String, Pos) {
         let rendered: Vec<&str> = text.lines().collect();
-        let Some(r) = rendered.get(line.saturating_sub(1) as usize) else {
+        let ri = line.saturating_sub(1) as usize;
+        let Some(r) = rendered.get(ri) else {
             return (self.template_display.clone(), Pos::new(1, 1));
         };
         let target = (line as f64 - 1.0) / rendered.len().max(1) as f64 * self.template_lines.len() as f64;
         let exact: Vec<usize> = (0..self.template_lines.len())
             .filter(|&i| self.template_lines[i].trim() == r.trim() && !r.trim().is_empty())
             .collect();
+        let exact = self.same_parent(&rendered, ri, exact, false);
         if let Some(i) = nearest(&exact, target) {
             return (self.template_display.clone(), Pos::new(i as u32 + 1, col));
         }
         let patterned: Vec<usize> = (0..self.template_lines.len())
             .filter(|&i| line_pattern(self.template_lines[i]).is_some_and(|p| p.is_match(r.trim())))
             .collect();
+        let patterned = self.same_parent(&rendered, ri, patterned, false);
         let keyed: Vec<usize> = match key_of(r) {
             Some(key) => {
                 (0..self.template_lines.len()).filter(|&i| key_of(self.template_lines[i]) == Some(key)).collect()
             }
             None => Vec::new(),
         };
+        let keyed = self.same_parent(&rendered, ri, keyed, true);
         let Some(i) = nearest(&patterned, target).or_else(|| nearest(&keyed, target)) else {
             // Not in the template: a block the template copies from the values (`toYaml`).
             // The one values.yaml line with the same text, if there is exactly one.
@@ -331,7 +367,13 @@ pub fn lint_chart(
     let mut rendered_variants = Vec::new();
     let mut missing_reported = false;
     for (name, files) in variants {
-        let opts = RenderOptions { values_files: files, allow_missing_dependencies: true, ..RenderOptions::default() };
+        // Seeded: the same chart renders the same random names (in messages) every run.
+        let opts = RenderOptions {
+            values_files: files,
+            allow_missing_dependencies: true,
+            seed: Some(0x7061_7665_64),
+            ..RenderOptions::default()
+        };
         let rendered = match helm::render(chart_dir, &opts) {
             Ok(r) => r,
             Err(e) => {
@@ -464,5 +506,21 @@ mod tests {
         let two = "    - name: {{ .Chart.Name }}-{{ .Values.sidecar }}\n    - name: {{ .Chart.Name }}\n";
         let m2 = Mapper { template_lines: two.lines().collect(), ..m };
         assert_eq!(m2.map("    - name: alertmanager\n", 1, 7).1, Pos::new(2, 7));
+    }
+
+    #[test]
+    fn a_sidecar_maps_to_its_container_not_a_port_named_like_it() {
+        let template = "spec:\n  containers:\n    - name: app\n      ports:\n        - name: reloader\n          containerPort: 9533\n    {{- if .Values.reloader.enabled }}\n    - name: {{ .Values.reloader.name }}\n      image: reloader:1\n    {{- end }}\n";
+        let m = Mapper {
+            template_display: "c/templates/d.yaml".into(),
+            template_lines: template.lines().collect(),
+            values_display: "c/values.yaml".into(),
+            values: None,
+            values_lines: Vec::new(),
+        };
+        let rendered = "spec:\n  containers:\n    - name: app\n      ports:\n        - name: reloader\n          containerPort: 9533\n    - name: reloader\n      image: reloader:1\n";
+        assert_eq!(m.map(rendered, 7, 7), ("c/templates/d.yaml".into(), Pos::new(8, 7)));
+        // The port entry itself still maps to the port entry.
+        assert_eq!(m.map(rendered, 5, 11).1, Pos::new(5, 11));
     }
 }

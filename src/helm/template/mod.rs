@@ -69,6 +69,11 @@ use std::sync::Arc;
 
 pub use value::{Entries, HostObject, Value};
 
+/// Runs `f` with the template functions' randomness seeded (reproducible renders).
+pub fn with_seed<T>(seed: u64, f: impl FnOnce() -> T) -> T {
+    funcs::seeded(seed, f)
+}
+
 use ast::Tree;
 use exec::{Ev, Exec, Scope};
 use value::Val;
@@ -138,8 +143,13 @@ const STACK_SIZE: usize = 1 << 30;
 fn with_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     let cell = std::sync::Mutex::new(Some(f));
     let take = || cell.lock().ok().and_then(|mut g| g.take());
+    // The seeded randomness of this thread goes along, and comes back advanced.
+    let seed = funcs::seed_state();
     let spawned = std::thread::scope(|sc| {
-        let h = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(sc, || take().map(|f| f()));
+        let h = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(sc, || {
+            funcs::set_seed_state(seed);
+            take().map(|f| (f(), funcs::seed_state()))
+        });
         match h {
             Ok(h) => match h.join() {
                 Ok(r) => r,
@@ -149,7 +159,10 @@ fn with_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         }
     });
     match spawned {
-        Some(r) => r,
+        Some((r, seed)) => {
+            funcs::set_seed_state(seed);
+            r
+        }
         None => match take() {
             Some(f) => f(),
             None => unreachable_result(),

@@ -11,6 +11,8 @@ mod math;
 mod regex;
 mod semver;
 mod strings;
+
+pub(crate) use strings::{seed_state, seeded, set_seed_state};
 mod time;
 pub(crate) mod yaml;
 

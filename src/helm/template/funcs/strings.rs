@@ -139,8 +139,41 @@ pub(crate) fn register(r: &mut Reg) {
     r.add("osIsAbs", "s", |_, a| Ok(Val::Bool(s(&a[0]).starts_with('/'))));
 }
 
-/// A random u64 from the standard library's randomly keyed hasher.
+thread_local! {
+    /// The state of this thread's deterministic generator, while one is set (see [`seeded`]).
+    static SEEDED: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every random function on this thread drawing from a generator seeded with
+/// `seed`, so that the same chart renders the same "random" names and passwords every time:
+/// `paved lint` output (object names in messages) must not change from run to run. Helm's own
+/// values are random, so any value is one Helm could have produced.
+pub(crate) fn seeded<T>(seed: u64, f: impl FnOnce() -> T) -> T {
+    let before = SEEDED.with(|s| s.replace(Some(seed | 1)));
+    let out = f();
+    SEEDED.with(|s| s.set(before));
+    out
+}
+
+/// This thread's generator state, to carry it onto another thread ([`set_seed_state`]).
+pub(crate) fn seed_state() -> Option<u64> {
+    SEEDED.with(|s| s.get())
+}
+
+pub(crate) fn set_seed_state(state: Option<u64>) {
+    SEEDED.with(|s| s.set(state));
+}
+
+/// A random u64: from the seeded generator when [`seeded`] set one (xorshift64*), else from
+/// the standard library's randomly keyed hasher.
 pub(crate) fn random_u64() -> u64 {
+    if let Some(mut x) = SEEDED.with(|s| s.get()) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        SEEDED.with(|s| s.set(Some(x)));
+        return x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    }
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
