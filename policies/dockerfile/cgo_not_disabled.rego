@@ -4,6 +4,8 @@
 #   A `go build` or `go install` in a Dockerfile RUN does not have `CGO_ENABLED=0` in effect:
 #   not as an inline assignment, not through `ENV` in the stage or a stage it builds on, not as
 #   an `ARG` default.
+#   A `RUN make TARGET` runs the target's recipe from the Makefile beside the Dockerfile, with
+#   the RUN's environment: its `go build` counts, reported at the RUN.
 # custom:
 #   id: cgo-not-disabled
 #   severity: error
@@ -28,10 +30,15 @@ findings contains f if {
 	value := data.paved.lib.commands.env(c, "CGO_ENABLED")
 	value != "0"
 	f := {
-		"msg": sprintf("`go %s` runs with cgo enabled (%s): the binary links libc dynamically", [sub, why(value)]),
+		"msg": sprintf("`go %s` runs with cgo enabled (%s): the binary links libc dynamically%s", [sub, why(value), via(c)]),
 		"pointer": sprintf("/commands/%d", [i]),
 	}
 }
+
+# A command the RUN's `make TARGET` runs from the Makefile says where it is written.
+via(c) := sprintf(" (%s)", [c.via]) if c.via
+
+via(c) := "" if not c.via
 
 why(null) := "CGO_ENABLED is not set"
 

@@ -30,3 +30,11 @@ test_quiet_for_other_commands_and_files if {
 test_quiet_for_circleci if {
 	count(rule.findings) == 0 with input as object.union(run(["go", "build", "."], {}, {}), {"kind": "circleci"})
 }
+
+test_names_the_makefile_a_run_make_runs if {
+	r := run(["go", "build", "-o", "bin/app", "./cmd/app"], {}, {})
+	from_make := {"kind": "dockerfile", "commands": [object.union(r.commands[0], {"via": "via `make compile`, Makefile:8"})]}
+	{f.msg | some f in rule.findings} == {"`go build` runs with cgo enabled (CGO_ENABLED is not set): the binary links libc dynamically (via `make compile`, Makefile:8)"} with input as from_make
+	# xx-go, tonistiigi/xx's cross-compiling wrapper, is the go tool.
+	count(rule.findings) == 1 with input as run(["xx-go", "build", "."], {}, {})
+}

@@ -9,10 +9,13 @@ import rego.v1
 # command itself wins over the surrounding environment; null when unset.
 env(c, name) := object.get(c.env, name, object.get(c.inherited_env, name, null))
 
-# Whether argv[0] is the go tool (`go`, `/usr/local/go/bin/go`, `$(GO)` expanded to go).
+# Whether argv[0] is the go tool (`go`, `/usr/local/go/bin/go`, `$(GO)` expanded to go, `xx-go`).
 is_go(argv) if argv[0] == "go"
 
 is_go(argv) if endswith(argv[0], "/go")
+
+# tonistiigi/xx's cross-compiling wrapper (`xx-go build`), common in multi-arch Dockerfiles.
+is_go(argv) if argv[0] == "xx-go"
 
 # The go subcommand argv runs (`build`, `test`, ...), skipping go's own flags before it.
 go_subcommand(argv) := argv[min(words)] if {

@@ -66,6 +66,9 @@ struct Mapper<'a> {
     values_display: String,
     values: Option<&'a Node>,
     values_lines: Vec<&'a str>,
+    /// The values files this rendering used on top of values.yaml (`--values`, a `ci/` file), in
+    /// order: a value they set is where the value comes from.
+    overlays: Vec<(&'a str, &'a Node)>,
 }
 
 fn key_of(line: &str) -> Option<&str> {
@@ -157,16 +160,18 @@ impl Mapper<'_> {
         let tline = self.template_lines[i];
         // A finding about the value of a line that reads .Values points at that value.
         let value_col = r.find(':').map(|c| r[..c].chars().count() as u32 + 2).unwrap_or(u32::MAX);
-        if col > value_col
-            && let Some(values) = self.values
-            && let Some(node) = VALUES_REF
-                .captures_iter(tline)
-                .filter_map(|c| c.get(1))
-                .filter_map(|m| values.pointer(&m.as_str().replace('.', "/")))
-                .filter(|n| n.is_scalar())
-                .last()
-        {
-            return (self.values_display.clone(), node.pos);
+        if col > value_col {
+            let refs: Vec<String> =
+                VALUES_REF.captures_iter(tline).filter_map(|c| c.get(1)).map(|m| m.as_str().replace('.', "/")).collect();
+            let scalar = |root: &Node| refs.iter().filter_map(|p| root.pointer(p)).filter(|n| n.is_scalar()).last().map(|n| n.pos);
+            for (display, root) in self.overlays.iter().rev() {
+                if let Some(pos) = scalar(root) {
+                    return (display.to_string(), pos);
+                }
+            }
+            if let Some(pos) = self.values.and_then(scalar) {
+                return (self.values_display.clone(), pos);
+            }
         }
         // The key's column (after any `- `), as a finding on a rendered key would have.
         let indent = tline.chars().take_while(|c| c.is_whitespace()).count();
@@ -226,6 +231,8 @@ pub struct RenderedTemplate {
     /// (first rendered line, `Kind "name"`) of each rendered object, in order.
     objects: Vec<(u32, String)>,
     values: Arc<Values>,
+    /// The values files rendered on top of values.yaml.
+    overlays: Arc<Vec<Values>>,
 }
 
 impl RenderedTemplate {
@@ -242,6 +249,7 @@ impl RenderedTemplate {
             values_display: self.values.display.clone(),
             values: self.values.root.as_ref(),
             values_lines: self.values.text.lines().collect(),
+            overlays: self.overlays.iter().filter_map(|o| Some((o.display.as_str(), o.root.as_ref()?))).collect(),
         }
     }
 
@@ -259,8 +267,12 @@ impl RenderedTemplate {
 
     /// The entry of `out` for chart file `path` (the template or values.yaml).
     fn slot<'a>(&self, out: &'a mut BTreeMap<String, Mapped>, path: &str) -> &'a mut Mapped {
-        let (fs, text) =
-            if path == self.values.display { (&self.values.path, &self.values.text) } else { (&self.path, &self.text) };
+        let overlay = self.overlays.iter().find(|o| o.display == path);
+        let (fs, text) = match overlay {
+            Some(o) => (&o.path, &o.text),
+            None if path == self.values.display => (&self.values.path, &self.values.text),
+            None => (&self.path, &self.text),
+        };
         out.entry(path.to_string()).or_insert_with(|| Mapped {
             display: path.to_string(),
             fs_path: fs.clone(),
@@ -299,6 +311,13 @@ pub struct LintedTemplate {
 pub struct ChartLint {
     pub templates: Vec<LintedTemplate>,
     pub chart_findings: Vec<Mapped>,
+}
+
+/// A values file, read and parsed for mapping (empty when it cannot be read).
+fn read_values(path: &Path, display: String) -> Values {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let root = yaml::parse_stream(&text, &yaml::Limits::default()).unwrap_or_default().into_iter().next().map(|d| d.root);
+    Values { display, path: path.to_path_buf(), text, root }
 }
 
 /// The chart-testing convention's values files: `ci/*-values.yaml`, sorted.
@@ -409,7 +428,18 @@ pub fn lint_chart(
             }
         }
         rendered_variants.push(name.clone().unwrap_or_else(|| "its default values".into()));
-        out.templates.extend(lint_rendered_chart(chart_dir, chart_display, rendered, lint_text));
+        let overlays = opts
+            .values_files
+            .iter()
+            .map(|f| {
+                let display = match f.strip_prefix(chart_dir) {
+                    Ok(rel) => format!("{chart_display}/{}", rel.to_string_lossy()),
+                    Err(_) => f.to_string_lossy().into_owned(),
+                };
+                read_values(f, display)
+            })
+            .collect();
+        out.templates.extend(lint_rendered_chart(chart_dir, chart_display, rendered, Arc::new(overlays), lint_text));
     }
     if let Some((mut f, file)) = default_error {
         if !rendered_variants.is_empty() {
@@ -430,21 +460,10 @@ fn lint_rendered_chart(
     chart_dir: &Path,
     chart_display: &str,
     rendered: helm::Rendered,
+    overlays: Arc<Vec<Values>>,
     lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
 ) -> Vec<LintedTemplate> {
-    let values_path = chart_dir.join("values.yaml");
-    let values_text = std::fs::read_to_string(&values_path).unwrap_or_default();
-    let values_root = yaml::parse_stream(&values_text, &yaml::Limits::default())
-        .unwrap_or_default()
-        .into_iter()
-        .next()
-        .map(|d| d.root);
-    let values = Arc::new(Values {
-        display: format!("{chart_display}/values.yaml"),
-        path: values_path,
-        text: values_text,
-        root: values_root,
-    });
+    let values = Arc::new(read_values(&chart_dir.join("values.yaml"), format!("{chart_display}/values.yaml")));
 
     // Documents grouped by the template file that produced them.
     let mut by_template: BTreeMap<String, Vec<&helm::Document>> = BTreeMap::new();
@@ -473,6 +492,7 @@ fn lint_rendered_chart(
             rendered: rendered_text,
             objects,
             values: values.clone(),
+            overlays: overlays.clone(),
         };
         linted.push(LintedTemplate { template, lint });
     }
@@ -494,6 +514,7 @@ mod tests {
             values_display: "c/values.yaml".into(),
             values: Some(&values[0].root),
             values_lines: values_text.lines().collect(),
+            overlays: Vec::new(),
         };
         let rendered = "spec:\n  containers:\n    - name: web\n      image: \"nginx:latest\"\n      ports:\n        - containerPort: 80\n";
         // The container entry → the template's `- name:` line.
@@ -517,6 +538,7 @@ mod tests {
             values_display: "c/values.yaml".into(),
             values: None,
             values_lines: Vec::new(),
+            overlays: Vec::new(),
         };
         let rendered = "spec:\n  containers:\n    - name: app\n      ports:\n        - name: reloader\n          containerPort: 9533\n    - name: reloader\n      image: reloader:1\n";
         assert_eq!(m.map(rendered, 7, 7), ("c/templates/d.yaml".into(), Pos::new(8, 7)));
