@@ -37,7 +37,7 @@ _is_go_flag_value(argv, i) if {
 go_test_args(argv) := argv if go_subcommand(argv) == "test"
 
 # Whether argv runs `go test` (directly or through gotestsum). Rules test this before calling
-# go_test_args: regorus's RVM does not fail a body on an undefined function result.
+# go_test_args, so a command that runs no test never reaches it.
 runs_go_test(argv) if go_subcommand(argv) == "test"
 
 runs_go_test(argv) if is_gotestsum(argv)
