@@ -93,7 +93,7 @@ impl Case {
             values_files: self.values.clone(),
             release: self.release.map_or(d.release, str::to_owned),
             namespace: self.namespace.map_or(d.namespace, str::to_owned),
-            kube_version: None,
+            ..RenderOptions::default()
         }
     }
 }

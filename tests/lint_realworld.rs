@@ -30,9 +30,12 @@ fn f(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) 
 }
 
 fn message(v: &Value, rule: &str) -> String {
-    v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).map_or(String::new(), |f| {
-        f["message"].as_str().unwrap_or_default().to_string()
-    })
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .map_or(String::new(), |f| f["message"].as_str().unwrap_or_default().to_string())
 }
 
 #[test]
@@ -104,7 +107,11 @@ fn vendor_docs_devcontainer_and_test_trees_are_skipped_and_counted() {
     assert_eq!(v["summary"]["skipped"]["files"], 8);
     // Human output says so too.
     let out = run(paved().current_dir(fixtures().join("excludes")).args(["lint", "--no-config"]));
-    assert!(text(&out).contains("Skipped 8 files by default exclusions: .devcontainer/ (1), docs/ (1)"), "{}", text(&out));
+    assert!(
+        text(&out).contains("Skipped 8 files by default exclusions: .devcontainer/ (1), docs/ (1)"),
+        "{}",
+        text(&out)
+    );
     // --no-default-excludes lints them all; naming a directory lints it.
     let all = lint_json(&fixtures().join("excludes"), &["--no-default-excludes"]);
     assert_eq!(all["summary"]["skipped"]["files"], 0);
@@ -156,7 +163,10 @@ fn ko_base_images_and_ko_references() {
 #[test]
 fn helm_test_hooks_are_not_workloads() {
     // The test Pod has no probes or resources: not reported. Its untagged image still is.
-    assert_eq!(findings("hook-chart"), vec![f("image-latest-tag", "chart/templates/tests/test-connection.yaml", 15, 14)]);
+    assert_eq!(
+        findings("hook-chart"),
+        vec![f("image-latest-tag", "chart/templates/tests/test-connection.yaml", 15, 14)]
+    );
 }
 
 #[test]
@@ -174,7 +184,10 @@ fn a_chart_that_needs_a_value_is_linted_with_its_ci_values() {
     let error = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "helm-render-error").unwrap();
     assert_eq!(error["severity"], "warning");
     assert!(
-        error["message"].as_str().unwrap().ends_with("it renders with ci/default-values.yaml, ci/writable-values.yaml, which were linted)"),
+        error["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("it renders with ci/default-values.yaml, ci/writable-values.yaml, which were linted)"),
         "{error}"
     );
 }

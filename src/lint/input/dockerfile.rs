@@ -360,8 +360,7 @@ mod tests {
     #[test]
     fn known_nonroot_bases() {
         let nonroot = |image: &str| {
-            input(&format!("FROM golang:1.26 AS b\nFROM {image} AS run\nFROM run\n"), "")["dockerfile"]
-                ["final_nonroot_base"]
+            input(&format!("FROM golang:1.26 AS b\nFROM {image} AS run\nFROM run\n"), "")["dockerfile"]["final_nonroot_base"]
                 == true
         };
         assert!(nonroot("gcr.io/distroless/static-debian12:nonroot"));

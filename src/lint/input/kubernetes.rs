@@ -195,7 +195,9 @@ mod tests {
     #[test]
     fn helm_test_hooks_are_marked() {
         let pod = |hook: &str| {
-            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: {hook}\nspec:\n  containers: [{{name: x, image: 'busybox:1.36'}}]\n")
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: {hook}\nspec:\n  containers: [{{name: x, image: 'busybox:1.36'}}]\n"
+            )
         };
         assert_eq!(input(&pod("test")).input["workloads"][0]["test_hook"], true);
         assert_eq!(input(&pod("\"pre-install,test-success\"")).input["workloads"][0]["test_hook"], true);

@@ -42,8 +42,11 @@ const GO_VALUE_FLAGS: [&str; 17] = [
     "-tags",
 ];
 
+/// Paths a framework serves, each with whether it serves the subtree below it too.
+type Served = &'static [(&'static str, bool)];
+
 /// Import paths (or prefixes) of frameworks that serve endpoints of their own.
-const SERVED_BY: [(&str, &str, &[(&str, bool)]); 2] = [
+const SERVED_BY: [(&str, &str, Served); 2] = [
     (
         "sigs.k8s.io/controller-runtime",
         "controller-runtime",
@@ -228,7 +231,9 @@ impl<'a> Packages<'a> {
             let dir = (dirs.len() == 1).then(|| dirs.into_iter().next().unwrap_or_default());
             let name = match (&build.output, files.first()) {
                 (Some(o), _) if !o.ends_with('/') => o.rsplit('/').next().unwrap_or(o).to_string(),
-                (_, Some(f)) if f.ends_with(".go") => f.rsplit('/').next().unwrap_or(f).trim_end_matches(".go").to_string(),
+                (_, Some(f)) if f.ends_with(".go") => {
+                    f.rsplit('/').next().unwrap_or(f).trim_end_matches(".go").to_string()
+                }
                 _ => dir.as_deref().map(|d| self.default_name(d)).unwrap_or_default(),
             };
             return vec![Binary { name, dir }];
@@ -259,7 +264,9 @@ impl<'a> Packages<'a> {
                 Some(super::join(&base, p))
             } else if let Some(d) = self.dir_of_import(p) {
                 Some(d)
-            } else if !p.split('/').next().unwrap_or("").contains('.') && self.by_dir.contains_key(&super::join(&base, p)) {
+            } else if !p.split('/').next().unwrap_or("").contains('.')
+                && self.by_dir.contains_key(&super::join(&base, p))
+            {
                 // `go build cmd/api` works in GOPATH mode only, but Dockerfiles mean the dir.
                 Some(super::join(&base, p))
             } else {
@@ -294,7 +301,8 @@ impl<'a> Packages<'a> {
     pub fn facts(&self, dir: &str) -> Value {
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut queue = vec![normalize(dir)];
-        let (mut routes, mut ports, mut frameworks, mut opaque) = (Vec::new(), Vec::new(), BTreeSet::new(), BTreeSet::new());
+        let (mut routes, mut ports, mut frameworks, mut opaque) =
+            (Vec::new(), Vec::new(), BTreeSet::new(), BTreeSet::new());
         while let Some(d) = queue.pop() {
             if !seen.insert(d.clone()) {
                 continue;
@@ -368,7 +376,10 @@ mod tests {
 
     fn file(dir: &str, package: &str, imports: &[&str], routes: &[&str]) -> (String, Value) {
         let routes: Vec<Value> = routes.iter().map(|r| json!({"path": r, "method": null, "subtree": false})).collect();
-        (format!("{dir}/x.go"), json!({"dir": dir, "package": package, "imports": imports, "routes": routes, "ports": []}))
+        (
+            format!("{dir}/x.go"),
+            json!({"dir": dir, "package": package, "imports": imports, "routes": routes, "ports": []}),
+        )
     }
 
     #[test]
@@ -410,7 +421,13 @@ mod tests {
             file("api/v1", "v1", &[], &[]),
             file("cmd/fib", "main", &["github.com/gofiber/fiber/v2"], &[]),
         ];
-        let p = pkgs(&files, vec![Module { path: "example.com/m", dir: ".".into() }, Module { path: "example.com/m/api", dir: "api".into() }]);
+        let p = pkgs(
+            &files,
+            vec![
+                Module { path: "example.com/m", dir: ".".into() },
+                Module { path: "example.com/m/api", dir: "api".into() },
+            ],
+        );
         let op = p.facts("cmd/op");
         let served: Vec<&str> = op["routes"].as_array().unwrap().iter().filter_map(|r| r["path"].as_str()).collect();
         assert_eq!(served, vec!["/healthz", "/readyz", "/metrics"]);

@@ -174,7 +174,9 @@ fn build_entry(tags: &[String], file: Option<&str>, context: &str, base: &str) -
 pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
     let input = &fi.input;
     let data = match kind {
-        Kind::GoMod => json!({"dir": dir_of(path), "gomod": input["gomod"], "module": input["gomod"]["module"]["value"]}),
+        Kind::GoMod => {
+            json!({"dir": dir_of(path), "gomod": input["gomod"], "module": input["gomod"]["module"]["value"]})
+        }
         Kind::Dockerfile => dockerfile_facts(input),
         Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi => {
             let base = match kind {
@@ -473,7 +475,9 @@ pub fn link(facts: &[FileFacts]) -> Value {
     }
     // The repository's Go packages and modules, and each main package's facts once.
     let modules = of(Kind::GoMod)
-        .filter_map(|g| Some(gobin::Module { path: g.data["module"].as_str()?, dir: normalize(g.data["dir"].as_str()?) }))
+        .filter_map(|g| {
+            Some(gobin::Module { path: g.data["module"].as_str()?, dir: normalize(g.data["dir"].as_str()?) })
+        })
         .collect();
     let packages = gobin::Packages::new(of(Kind::Go).map(|g| (g.path.as_str(), &g.data)), modules);
     let mut facts_by_dir: HashMap<String, Value> = HashMap::new();
