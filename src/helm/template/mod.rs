@@ -32,11 +32,17 @@
 //! - Dates (UTC only): now date dateInZone date_in_zone toDate mustToDate unixEpoch duration
 //!   htmlDate htmlDateInZone dateModify mustDateModify ago.
 //!
-//! Defined but failing at execution with [`ErrorKind::UnknownFunction`] (they need crypto or the
-//! network): genCA genCAWithKey genPrivateKey genSelfSignedCert genSelfSignedCertWithKey
-//! genSignedCert genSignedCertWithKey buildCustomCert derivePassword bcrypt htpasswd encryptAES
-//! decryptAES randBytes getHostByName urlParse urlJoin durationRound.
+//! - Crypto (funcs/crypto.rs): genCA genCAWithKey genPrivateKey genSelfSignedCert
+//!   genSelfSignedCertWithKey genSignedCert genSignedCertWithKey buildCustomCert derivePassword
+//!   bcrypt htpasswd encryptAES decryptAES randBytes.
+//!
+//! Defined but failing at execution with [`ErrorKind::UnknownFunction`]: urlParse urlJoin
+//! durationRound.
+//! Defined, returning an empty string (no network): getHostByName.
 //! Not defined (as in Helm): env expandenv.
+//!
+//! The crypto functions make real keys and certificates from the operating system's random
+//! source, returned as sprig's `certificate` struct (`.Cert`, `.Key`); DSA keys are an error.
 //!
 //! Numbers: values from JSON/YAML are `float64` (see [`Value::from_json`]); template literals
 //! are Go `int`s; sprig's integer functions return int64 (both are [`Value::Int`]). `toJson`

@@ -115,9 +115,9 @@ fn required_fail_and_kinds() {
     let err = render("\n  {{ nope 1 }}").unwrap_err();
     assert_eq!((err.kind, err.line, err.col), (ErrorKind::UnknownFunction, 2, 5));
     assert_eq!(err.message, r#"function "nope" not defined"#);
-    let err = render(r#"{{ genCA "x" 365 }}"#).unwrap_err();
+    let err = render(r#"{{ urlParse "https://example.com" }}"#).unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnknownFunction);
-    assert!(err.message.contains("genCA"));
+    assert!(err.message.contains("urlParse"));
     assert_eq!(render("{{ if .t }}").unwrap_err().kind, ErrorKind::Parse);
 }
 
