@@ -69,6 +69,8 @@ pub(crate) struct Exec {
     pub include_counts: HashMap<String, usize>,
     pub range_iters: u64,
     pub written: usize,
+    /// Crypto work done so far (see [`Limits::max_crypto_work`]).
+    pub crypto_work: u64,
 }
 
 impl Exec {
@@ -85,6 +87,7 @@ impl Exec {
             include_counts: HashMap::new(),
             range_iters: 0,
             written: 0,
+            crypto_work: 0,
         }
     }
 

@@ -88,11 +88,20 @@ pub struct Limits {
     pub max_range_iterations: u64,
     /// Bytes written by the whole render, include and tpl output included.
     pub max_output_bytes: usize,
+    /// Work of the slow crypto functions over the whole render, in units of about 10 ms: an
+    /// RSA-2048 key (genCA, genSignedCert...) costs 5, an RSA-4096 key (genPrivateKey) 70,
+    /// derivePassword 30, bcrypt and htpasswd 15, any other key or certificate 1.
+    pub max_crypto_work: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_include_depth: 1000, max_range_iterations: 1_000_000, max_output_bytes: 64 << 20 }
+        Self {
+            max_include_depth: 1000,
+            max_range_iterations: 1_000_000,
+            max_output_bytes: 64 << 20,
+            max_crypto_work: 3000,
+        }
     }
 }
 

@@ -53,23 +53,76 @@ use crate::helm::template::value::{HostObject, Val, Value};
 /// The Go type of what the certificate functions return.
 pub(crate) const CERTIFICATE_TYPE: &str = "sprig.certificate";
 
+/// What each slow function costs against [`Limits::max_crypto_work`](crate::helm::template::Limits).
+const RSA_2048_WORK: u64 = 5;
+const RSA_4096_WORK: u64 = 70;
+const SCRYPT_WORK: u64 = 30;
+const BCRYPT_WORK: u64 = 15;
+
 pub(crate) fn register(r: &mut Reg) {
-    r.add("genPrivateKey", "s", |_, a| Ok(Val::str(gen_private_key(s(&a[0])))));
-    r.add("genCA", "si", |_, a| certificate(gen_ca(s(&a[0]), int(&a[1]), None)));
-    r.add("genCAWithKey", "sis", |_, a| certificate(gen_ca(s(&a[0]), int(&a[1]), Some(s(&a[2])))));
-    r.add("genSelfSignedCert", "slli", |_, a| certificate(gen_self_signed(&a, None)));
-    r.add("genSelfSignedCertWithKey", "sllis", |_, a| certificate(gen_self_signed(&a, Some(s(&a[4])))));
-    r.add("genSignedCert", "sllic", |_, a| certificate(gen_signed(&a, None)));
-    r.add("genSignedCertWithKey", "sllics", |_, a| certificate(gen_signed(&a, Some(s(&a[5])))));
-    r.add("buildCustomCert", "ss", |_, a| certificate(build_custom_cert(s(&a[0]), s(&a[1]))));
-    r.add("derivePassword", "ussss", |_, a| {
+    r.add("genPrivateKey", "s", |ex, a| {
+        spend(ex, if matches!(s(&a[0]), "" | "rsa") { RSA_4096_WORK } else { 1 })?;
+        Ok(Val::str(gen_private_key(s(&a[0]))))
+    });
+    r.add("genCA", "si", |ex, a| {
+        spend(ex, RSA_2048_WORK)?;
+        certificate(gen_ca(s(&a[0]), int(&a[1]), None))
+    });
+    r.add("genCAWithKey", "sis", |ex, a| {
+        spend(ex, 1)?;
+        certificate(gen_ca(s(&a[0]), int(&a[1]), Some(s(&a[2]))))
+    });
+    r.add("genSelfSignedCert", "slli", |ex, a| {
+        spend(ex, RSA_2048_WORK)?;
+        certificate(gen_self_signed(&a, None))
+    });
+    r.add("genSelfSignedCertWithKey", "sllis", |ex, a| {
+        spend(ex, 1)?;
+        certificate(gen_self_signed(&a, Some(s(&a[4]))))
+    });
+    r.add("genSignedCert", "sllic", |ex, a| {
+        spend(ex, RSA_2048_WORK)?;
+        certificate(gen_signed(&a, None))
+    });
+    r.add("genSignedCertWithKey", "sllics", |ex, a| {
+        spend(ex, 1)?;
+        certificate(gen_signed(&a, Some(s(&a[5]))))
+    });
+    r.add("buildCustomCert", "ss", |ex, a| {
+        spend(ex, 1)?;
+        certificate(build_custom_cert(s(&a[0]), s(&a[1])))
+    });
+    r.add("derivePassword", "ussss", |ex, a| {
+        spend(ex, SCRYPT_WORK)?;
         Ok(Val::str(derive_password(int(&a[0]) as u32, s(&a[1]), s(&a[2]), s(&a[3]), s(&a[4]))))
     });
-    r.add("bcrypt", "s", |_, a| Ok(Val::str(bcrypt_hash(s(&a[0])))));
-    r.add("htpasswd", "ss", |_, a| Ok(Val::str(htpasswd(s(&a[0]), s(&a[1])))));
+    r.add("bcrypt", "s", |ex, a| {
+        spend(ex, BCRYPT_WORK)?;
+        Ok(Val::str(bcrypt_hash(s(&a[0]))))
+    });
+    r.add("htpasswd", "ss", |ex, a| {
+        spend(ex, BCRYPT_WORK)?;
+        Ok(Val::str(htpasswd(s(&a[0]), s(&a[1]))))
+    });
     r.add("encryptAES", "ss", |_, a| Ok(Val::str(encrypt_aes(s(&a[0]), s(&a[1])))));
     r.add("decryptAES", "ss", |_, a| decrypt_aes(s(&a[0]), s(&a[1])).map(Val::str).or_else(err));
     r.add("randBytes", "i", rand_bytes);
+}
+
+/// Counts `units` of slow work against the render's limit: a chart that generates keys in a
+/// loop fails instead of keeping a lint run busy for hours.
+fn spend(ex: &mut Exec, units: u64) -> Result<(), FnError> {
+    ex.crypto_work = ex.crypto_work.saturating_add(units);
+    if ex.crypto_work > ex.limits.max_crypto_work {
+        return Err(FnError::Msg(
+            crate::helm::template::ErrorKind::Limit,
+            format!(
+                "key generations and password hashes exceed the engine's limit of {} work units",
+                ex.limits.max_crypto_work
+            ),
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

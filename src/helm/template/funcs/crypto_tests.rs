@@ -446,3 +446,23 @@ fn pem_blocks_read_like_gos() {
     let two = format!("-----BEGIN A-----\n!!!\n-----END A-----\n{}", pem_encode("B", &[9]));
     assert_eq!(pem_decode(&two), Some(("B".into(), vec![9])));
 }
+
+#[test]
+fn slow_functions_are_bounded() {
+    let limits = crate::helm::template::Limits { max_crypto_work: 40, ..Default::default() };
+    let mut e = crate::helm::template::Engine::new(limits);
+    e.parse("t", r#"{{ range until 10 }}{{ $ca := genCA "x" 1 }}{{ end }}"#).unwrap();
+    let err = e.render("t", &Value::Nil).unwrap_err();
+    assert_eq!(err.kind, crate::helm::template::ErrorKind::Limit);
+    assert!(
+        err.message.ends_with(
+            "error calling genCA: key generations and password hashes exceed the engine's limit of 40 work units"
+        ),
+        "{err}"
+    );
+    // Cheap calls count too, so no loop of them is unbounded.
+    e.parse("u", r#"{{ range until 41 }}{{ $k := genPrivateKey "ed25519" }}{{ end }}"#).unwrap();
+    assert_eq!(e.render("u", &Value::Nil).unwrap_err().kind, crate::helm::template::ErrorKind::Limit);
+    e.parse("v", r#"{{ range until 40 }}{{ $k := genPrivateKey "ed25519" }}{{ end }}ok"#).unwrap();
+    assert_eq!(e.render("v", &Value::Nil).unwrap(), "ok");
+}
