@@ -243,6 +243,52 @@ fn helm_charts_are_rendered_linted_and_mapped_back() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// A chart that generates its webhook's certificate at render time (genCA, genSignedCert)
+/// lints like any other: no helm-render-error, its findings at their template lines, and the
+/// same report on every run though the certificate is new each time (fingerprints hash the
+/// chart's source lines, not rendered text).
+#[test]
+fn charts_generating_certificates_lint_reproducibly() {
+    use base64::Engine as _;
+    use x509_cert::der::Decode as _;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts");
+    let out = lint(&dir, &["webhook", "--format", "json"]);
+    let v = json(&out);
+    let e = |r: &str, p: &str, l: u64, c: u64| (r.to_string(), p.to_string(), l, c);
+    assert_eq!(
+        common::located(&v["findings"]),
+        [e("liveness-probe-missing", "webhook/templates/deployment.yaml", 16, 11)],
+        "{}",
+        text(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lint(&dir, &["webhook", "--format", "json"]).stdout, out.stdout, "the report is reproducible");
+    let sarif = || lint(&dir, &["webhook", "--format", "sarif"]).stdout;
+    assert_eq!(sarif(), sarif(), "so are the SARIF fingerprints");
+
+    // What paved render prints is a new certificate each time, issued by the CA it ships.
+    let render = || {
+        let out = run(paved().current_dir(&dir).args(["render", "webhook"]));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let manifest = render();
+    assert_ne!(render(), manifest);
+    let cert = |key: &str| {
+        let line = manifest.lines().find(|l| l.trim_start().starts_with(&format!("{key}: "))).expect(key);
+        let pem = base64::engine::general_purpose::STANDARD.decode(line.split_once(": ").unwrap().1).unwrap();
+        let pem = String::from_utf8(pem).unwrap();
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+        x509_cert::Certificate::from_der(&der).unwrap()
+    };
+    let (leaf, ca) = (cert("tls.crt"), cert("ca.crt"));
+    assert_eq!(leaf.tbs_certificate().issuer(), ca.tbs_certificate().subject());
+    assert_eq!(ca.tbs_certificate().subject().to_string(), "CN=x-ca");
+    assert_eq!(leaf.tbs_certificate().subject().to_string(), "CN=svc.ns.svc");
+    assert!(manifest.contains("tls.key: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ"), "an RSA PRIVATE KEY");
+}
+
 /// `paved render` prints what paved lints, in `helm template`'s shape.
 #[test]
 fn render_prints_helm_template_shape() {

@@ -182,8 +182,12 @@ pub fn golang(data: &[u8]) {
 pub fn gotemplate(data: &[u8]) {
     use paved::helm::template::{Engine, Limits, Value as T};
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let mut engine =
-        Engine::new(Limits { max_include_depth: 50, max_range_iterations: 10_000, max_output_bytes: 1 << 20 });
+    let mut engine = Engine::new(Limits {
+        max_include_depth: 50,
+        max_range_iterations: 10_000,
+        max_output_bytes: 1 << 20,
+        max_crypto_work: 100,
+    });
     if engine.parse("t", text).is_err() {
         return;
     }

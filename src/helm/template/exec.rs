@@ -69,6 +69,8 @@ pub(crate) struct Exec {
     pub include_counts: HashMap<String, usize>,
     pub range_iters: u64,
     pub written: usize,
+    /// Crypto work done so far (see [`Limits::max_crypto_work`]).
+    pub crypto_work: u64,
 }
 
 impl Exec {
@@ -85,6 +87,7 @@ impl Exec {
             include_counts: HashMap::new(),
             range_iters: 0,
             written: 0,
+            crypto_work: 0,
         }
     }
 
@@ -507,6 +510,8 @@ impl Exec {
                 return match (p, int, float) {
                     (P::Any, _, _) => self.ideal_constant(n),
                     (P::Int, Some(i), _) => Ok(Val::Int(*i)),
+                    // reflect's SetUint keeps the low 32 bits.
+                    (P::Uint32, Some(i), _) if *i >= 0 => Ok(Val::Int(i64::from(*i as u32))),
                     (P::Float, _, Some(f)) => Ok(Val::Float(*f)),
                     _ => self.literal_mismatch(*pos, n, p),
                 };
@@ -521,7 +526,8 @@ impl Exec {
             P::Int => format!("expected integer; found {n}"),
             P::Float => format!("expected float; found {n}"),
             P::Bool => format!("expected bool; found {n}"),
-            P::Any | P::List | P::Map => format!("can't handle {n} for arg of type {}", p.go_type()),
+            P::Uint32 => format!("expected unsigned integer; found {n}"),
+            P::Any | P::List | P::Map | P::Cert => format!("can't handle {n} for arg of type {}", p.go_type()),
         };
         self.fail(pos, n, &msg)
     }
@@ -539,6 +545,7 @@ impl Exec {
             | (Val::Bool(_), P::Bool)
             | (Val::List(_), P::List)
             | (Val::Map(_), P::Map) => true,
+            (Val::Host(h), P::Cert) => h.type_name() == p.go_type(),
             _ => false,
         };
         if ok {

@@ -35,6 +35,8 @@ pub(crate) fn to_go_string(v: &Val) -> String {
 struct Spec {
     minus: bool,
     plus: bool,
+    /// `%+v`: Go moves the `+` here, so it names struct fields and signs no number.
+    plus_v: bool,
     sharp: bool,
     space: bool,
     zero: bool,
@@ -164,6 +166,9 @@ pub(crate) fn sprintf(format: &str, args: &[Val]) -> String {
             out.push_str(&sp.pad(&arg.type_name()));
             continue;
         }
+        if verb == 'v' {
+            sp.plus_v = std::mem::take(&mut sp.plus);
+        }
         out.push_str(&fmt_value(arg, verb, &sp, 0));
     }
     if !reordered && argn < args.len() {
@@ -227,6 +232,21 @@ fn fmt_value(v: &Val, verb: char, sp: &Spec, depth: usize) -> String {
         Val::Host(h) => {
             if let Some(entries) = h.entries() {
                 return fmt_value(&entries_val(entries), verb, sp, depth);
+            }
+            // A struct: its fields, `{a b}`, `{A:a B:b}` for %+v, `T{A:a, B:b}` for %#v.
+            if let Some(fields) = h.struct_fields() {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(name, x)| {
+                        let x = fmt_value(&Val::from_public(x), verb, sp, depth + 1);
+                        if sp.plus_v || sp.sharp { format!("{name}:{x}") } else { x }
+                    })
+                    .collect();
+                return if sp.sharp {
+                    format!("{}{{{}}}", h.type_name(), parts.join(", "))
+                } else {
+                    format!("{{{}}}", parts.join(" "))
+                };
             }
             let s = match h.call("String", &[]) {
                 Some(Ok(super::Value::String(s))) => s,
@@ -531,6 +551,8 @@ fn fmt_str(s: &str, verb: char, sp: &Spec) -> Option<String> {
         _ => s.to_string(),
     };
     Some(match verb {
+        // %#v of a string is its Go literal.
+        'v' if sp.sharp => sp.pad(&go_quote(&s)),
         'v' | 's' => sp.pad(&s),
         'q' => {
             if sp.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || !c.is_control()) {

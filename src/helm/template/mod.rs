@@ -32,11 +32,17 @@
 //! - Dates (UTC only): now date dateInZone date_in_zone toDate mustToDate unixEpoch duration
 //!   htmlDate htmlDateInZone dateModify mustDateModify ago.
 //!
-//! Defined but failing at execution with [`ErrorKind::UnknownFunction`] (they need crypto or the
-//! network): genCA genCAWithKey genPrivateKey genSelfSignedCert genSelfSignedCertWithKey
-//! genSignedCert genSignedCertWithKey buildCustomCert derivePassword bcrypt htpasswd encryptAES
-//! decryptAES randBytes getHostByName urlParse urlJoin durationRound.
+//! - Crypto (funcs/crypto.rs): genCA genCAWithKey genPrivateKey genSelfSignedCert
+//!   genSelfSignedCertWithKey genSignedCert genSignedCertWithKey buildCustomCert derivePassword
+//!   bcrypt htpasswd encryptAES decryptAES randBytes.
+//!
+//! Defined but failing at execution with [`ErrorKind::UnknownFunction`]: urlParse urlJoin
+//! durationRound.
+//! Defined, returning an empty string (no network): getHostByName.
 //! Not defined (as in Helm): env expandenv.
+//!
+//! The crypto functions make real keys and certificates from the operating system's random
+//! source, returned as sprig's `certificate` struct (`.Cert`, `.Key`); DSA keys are an error.
 //!
 //! Numbers: values from JSON/YAML are `float64` (see [`Value::from_json`]); template literals
 //! are Go `int`s; sprig's integer functions return int64 (both are [`Value::Int`]). `toJson`
@@ -87,11 +93,20 @@ pub struct Limits {
     pub max_range_iterations: u64,
     /// Bytes written by the whole render, include and tpl output included.
     pub max_output_bytes: usize,
+    /// Work of the slow crypto functions over the whole render, in units of about 10 ms: an
+    /// RSA-2048 key (genCA, genSignedCert...) costs 5, an RSA-4096 key (genPrivateKey) 70,
+    /// derivePassword 30, bcrypt and htpasswd 15, any other key or certificate 1.
+    pub max_crypto_work: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_include_depth: 1000, max_range_iterations: 1_000_000, max_output_bytes: 64 << 20 }
+        Self {
+            max_include_depth: 1000,
+            max_range_iterations: 1_000_000,
+            max_output_bytes: 64 << 20,
+            max_crypto_work: 3000,
+        }
     }
 }
 

@@ -115,9 +115,9 @@ fn required_fail_and_kinds() {
     let err = render("\n  {{ nope 1 }}").unwrap_err();
     assert_eq!((err.kind, err.line, err.col), (ErrorKind::UnknownFunction, 2, 5));
     assert_eq!(err.message, r#"function "nope" not defined"#);
-    let err = render(r#"{{ genCA "x" 365 }}"#).unwrap_err();
+    let err = render(r#"{{ urlParse "https://example.com" }}"#).unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnknownFunction);
-    assert!(err.message.contains("genCA"));
+    assert!(err.message.contains("urlParse"));
     assert_eq!(render("{{ if .t }}").unwrap_err().kind, ErrorKind::Parse);
 }
 
@@ -514,4 +514,39 @@ fn semver_returns_a_version_object() {
         ),
         "true false false true"
     );
+}
+
+/// A plain Go struct value (`struct{ Name string; Count int }`).
+#[derive(Debug)]
+struct Pair;
+
+impl HostObject for Pair {
+    fn type_name(&self) -> &str {
+        "main.pair"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        self.struct_fields()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn struct_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![("Name".into(), Value::String("a b".into())), ("Count".into(), Value::Int(2))])
+    }
+}
+
+#[test]
+fn host_structs_print_and_marshal_by_their_fields() {
+    let data = [("P", Value::Host(Arc::new(Pair)))];
+    let r = |src: &str| render_with(src, &data).unwrap();
+    // Go: {a b 2} {Name:a b Count:2} main.pair{Name:"a b", Count:2}; encoding/json keeps the
+    // field order, toYaml (through a map) sorts.
+    assert_eq!(
+        r(r#"{{ .P }} {{ printf "%+v" .P }} {{ printf "%#v" .P }}"#),
+        r#"{a b 2} {Name:a b Count:2} main.pair{Name:"a b", Count:2}"#
+    );
+    assert_eq!(r("{{ toJson .P }} {{ .P.Name }} {{ kindOf .P }}"), r#"{"Name":"a b","Count":2} a b struct"#);
+    assert_eq!(r("{{ toYaml .P }}|{{ toYaml (list .P) }}"), "Count: 2\nName: a b|- Count: 2\n  Name: a b");
+    // %+v signs no number and %#v quotes strings, as in Go.
+    assert_eq!(r(r#"{{ printf "%#v|%+v|%+v|%+d" "x" 2 (list 1 "a") 3 }}"#), r#""x"|2|[1 a]|+3"#);
 }

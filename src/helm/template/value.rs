@@ -48,6 +48,12 @@ pub trait HostObject: Send + Sync + std::fmt::Debug {
     fn entries(&self) -> Option<Entries> {
         None
     }
+    /// The exported fields, in declaration order, when the object is a plain Go struct value
+    /// printed and marshalled by its fields: `%v` prints `{a b}` (`%+v` `{A:a B:b}`), toJson an
+    /// object of them (toYaml the same, through JSON). `None` (the default) for anything else.
+    fn struct_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
 }
 
 /// The elements of a host object that is a Go map or slice (see [`HostObject::entries`]).

@@ -37,7 +37,7 @@ pub(crate) fn register(r: &mut Reg) {
     });
 }
 
-fn b64_error_offset(e: &base64::DecodeError, input: &str) -> usize {
+pub(crate) fn b64_error_offset(e: &base64::DecodeError, input: &str) -> usize {
     match e {
         base64::DecodeError::InvalidByte(at, _) => *at,
         base64::DecodeError::InvalidLastSymbol { offset, .. } => *offset,

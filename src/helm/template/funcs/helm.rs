@@ -1,5 +1,6 @@
 //! Helm's own template functions (pkg/engine/funcs.go and engine.go): include, tpl, required,
-//! fail, lookup, and the sprig functions Helm keeps but that this engine cannot run.
+//! fail, lookup, and the sprig functions Helm keeps but that this engine cannot run (sprig's
+//! crypto functions are in crypto.rs).
 
 use super::{FnError, Reg, s};
 use crate::helm::template::ErrorKind;
@@ -34,11 +35,5 @@ pub(crate) fn register(r: &mut Reg) {
             )));)*
         };
     }
-    unsupported!(
-        "genCA" "si", "genCAWithKey" "sis", "genPrivateKey" "s", "genSelfSignedCert" "slli",
-        "genSelfSignedCertWithKey" "sllis", "genSignedCert" "sllia", "genSignedCertWithKey" "sllias",
-        "buildCustomCert" "ss", "derivePassword" "issss", "bcrypt" "s", "htpasswd" "ss",
-        "encryptAES" "ss", "decryptAES" "ss", "randBytes" "i", "urlParse" "s", "urlJoin" "m",
-        "durationRound" "a",
-    );
+    unsupported!("urlParse" "s", "urlJoin" "m", "durationRound" "a");
 }

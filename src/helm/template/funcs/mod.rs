@@ -3,6 +3,7 @@
 //! (`wrong type for value; expected string; got float64`).
 
 mod builtin;
+mod crypto;
 mod dicts;
 mod encoding;
 mod helm;
@@ -33,6 +34,10 @@ pub(crate) enum P {
     Bool,
     List,
     Map,
+    /// Go's `uint32` (derivePassword's counter).
+    Uint32,
+    /// sprig's `certificate` struct (what genCA returns; genSignedCert's CA).
+    Cert,
 }
 
 impl P {
@@ -45,6 +50,8 @@ impl P {
             P::Bool => "bool",
             P::List => "[]interface {}",
             P::Map => "map[string]interface {}",
+            P::Uint32 => "uint32",
+            P::Cert => crypto::CERTIFICATE_TYPE,
         }
     }
 }
@@ -73,7 +80,8 @@ pub(crate) struct Reg(HashMap<&'static str, FuncDef>);
 
 impl Reg {
     /// Adds `name` with a signature such as `"is"` (int, string) or `"sa*"` (string, then any
-    /// number of anys): a=any s=string i=int f=float64 b=bool l=[]interface{} m=map.
+    /// number of anys): a=any s=string i=int f=float64 b=bool l=[]interface{} m=map u=uint32
+    /// c=sprig's certificate.
     pub(crate) fn add(&mut self, name: &'static str, sig: &str, f: FnImpl) {
         let mut fixed: Vec<P> = sig
             .chars()
@@ -85,6 +93,8 @@ impl Reg {
                 'b' => P::Bool,
                 'l' => P::List,
                 'm' => P::Map,
+                'u' => P::Uint32,
+                'c' => P::Cert,
                 _ => P::Any,
             })
             .collect();
@@ -107,6 +117,7 @@ fn registry() -> &'static HashMap<&'static str, FuncDef> {
         semver::register(&mut r);
         time::register(&mut r);
         yaml::register(&mut r);
+        crypto::register(&mut r);
         helm::register(&mut r);
         r.0
     })

@@ -200,26 +200,7 @@ fn write_json(v: &Val, esc: bool, indent: Option<&str>, depth: usize, out: &mut 
             }
             out.push(']');
         }
-        Val::Map(m) => {
-            let entries = Val::map_entries(m);
-            out.push('{');
-            for (i, (k, x)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nl(out, depth + 1);
-                json_string(k, esc, out);
-                out.push(':');
-                if indent.is_some() {
-                    out.push(' ');
-                }
-                write_json(x, esc, indent, depth + 1, out)?;
-            }
-            if !entries.is_empty() {
-                nl(out, depth);
-            }
-            out.push('}');
-        }
+        Val::Map(m) => write_object(&Val::map_entries(m), esc, indent, depth, out)?,
         // Its own MarshalJSON, else its elements when it is a map or slice.
         Val::Host(h) => match (h.call("MarshalJSON", &[]), h.entries()) {
             (Some(Ok(crate::helm::template::Value::String(s))), _) => out.push_str(&s),
@@ -230,9 +211,51 @@ fn write_json(v: &Val, esc: bool, indent: Option<&str>, depth: usize, out: &mut 
             (_, Some(Entries::List(items))) => {
                 write_json(&Val::list(items.iter().map(Val::from_public).collect()), esc, indent, depth, out)?;
             }
-            _ => out.push_str("{}"),
+            // A struct: its fields in declaration order, as encoding/json writes them.
+            _ => match h.struct_fields() {
+                Some(fields) => {
+                    let fields: Vec<(String, Val)> =
+                        fields.iter().map(|(k, v)| (k.clone(), Val::from_public(v))).collect();
+                    write_object(&fields, esc, indent, depth, out)?;
+                }
+                None => out.push_str("{}"),
+            },
         },
     }
+    Ok(())
+}
+
+/// A JSON object of `entries`, in the order given.
+fn write_object(
+    entries: &[(String, Val)],
+    esc: bool,
+    indent: Option<&str>,
+    depth: usize,
+    out: &mut String,
+) -> Result<(), String> {
+    let nl = |out: &mut String, d: usize| {
+        if let Some(ind) = indent {
+            out.push('\n');
+            out.push_str(&ind.repeat(d));
+        }
+    };
+    out.push('{');
+    for (i, (k, x)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        nl(out, depth + 1);
+        json_string(k, esc, out);
+        out.push(':');
+        if indent.is_some() {
+            out.push(' ');
+        }
+        write_json(x, esc, indent, depth + 1, out)?;
+    }
+    if !entries.is_empty() {
+        nl(out, depth);
+    }
+    out.push('}');
     Ok(())
 }
 
