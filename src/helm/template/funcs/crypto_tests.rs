@@ -250,10 +250,8 @@ fn private_keys_in_sprig_pem_types() {
     assert!(PrivateKeyInfoRef::try_from(der.as_slice()).is_ok());
     assert!(matches!(parse_private_key_pem(&ed), Ok(Key::Ed(_))));
     assert_eq!(render(r#"{{ genPrivateKey "bad" }}"#).unwrap(), "Unknown type bad");
-    assert_eq!(
-        render(r#"{{ genPrivateKey "dsa" }}"#).unwrap(),
-        "failed to generate private key: paved cannot generate DSA keys"
-    );
+    let dsa = render(r#"{{ genPrivateKey "dsa" }}"#).unwrap_err();
+    assert!(dsa.ends_with(r#"genPrivateKey "dsa" is not supported by paved's template engine (no crate generates DSA keys in reasonable time)"#), "{dsa}");
     // PKCS#8 RSA and EC keys are read too.
     let Key::Ec(k) = parse_private_key_pem(&ec).unwrap() else { panic!() };
     let pkcs8 = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&k).unwrap();
