@@ -142,6 +142,20 @@ pub fn parse_image_ref(s: &str) -> Option<ImageRef> {
     if repository.split('/').any(str::is_empty) || empty(tag) || empty(digest) || empty(registry) {
         return None;
     }
+    // Only the characters the reference grammar allows: a template placeholder such as
+    // `{ARG_FROM}` (a `Dockerfile.in` that the build fills in) or `<image>` is not an image.
+    // Shell and CI variables (`app:${GITHUB_SHA}`) are kept: callers link by the repository and
+    // do not judge what still holds a `$`.
+    let expands = s.contains('$');
+    let word =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') || expands && matches!(c, '$' | '{' | '}');
+    let valid = registry.is_none_or(|r| r.chars().all(|c| word(c) || c == ':' || c == '[' || c == ']'))
+        && repository.chars().all(|c| word(c) || c == '/')
+        && tag.is_none_or(|t| t.chars().all(word))
+        && digest.is_none_or(|d| d.chars().all(|c| word(c) || c == ':' || c == '+'));
+    if !valid {
+        return None;
+    }
     Some(ImageRef {
         registry: registry.map(String::from),
         repository: repository.to_string(),
@@ -858,6 +872,18 @@ mod tests {
     fn image_refs() {
         assert_eq!(parse_image_ref("golang:1.22"), img(None, "golang", Some("1.22"), None));
         assert_eq!(parse_image_ref("golang"), img(None, "golang", None, None));
+        // Template placeholders are not references.
+        assert_eq!(parse_image_ref("{ARG_FROM}"), None);
+        assert_eq!(parse_image_ref("<image>:<tag>"), None);
+        assert_eq!(
+            parse_image_ref("ghcr.io/acme/api:${GITHUB_SHA}"),
+            img(Some("ghcr.io"), "acme/api", Some("${GITHUB_SHA}"), None)
+        );
+        assert_eq!(
+            parse_image_ref("registry.k8s.io/app:v1.2.3_rc-1"),
+            img(Some("registry.k8s.io"), "app", Some("v1.2.3_rc-1"), None)
+        );
+        assert_eq!(parse_image_ref("[::1]:5000/app"), img(Some("[::1]:5000"), "app", None, None));
         assert_eq!(parse_image_ref("host:5000/app"), img(Some("host:5000"), "app", None, None));
         assert_eq!(parse_image_ref("host:5000/team/app:v1"), img(Some("host:5000"), "team/app", Some("v1"), None));
         assert_eq!(parse_image_ref("localhost/app"), img(Some("localhost"), "app", None, None));
