@@ -237,6 +237,8 @@ pub struct RenderedTemplate {
     values: Arc<Values>,
     /// The values files rendered on top of values.yaml.
     overlays: Arc<Vec<Values>>,
+    /// The `ci/` values file of this rendering (`None`: the chart's defaults), for messages.
+    variant: Option<String>,
 }
 
 impl RenderedTemplate {
@@ -262,7 +264,8 @@ impl RenderedTemplate {
     fn relocate(&self, mapper: &Mapper, mut f: Finding) -> Finding {
         let (path, pos) = mapper.map(&self.rendered, f.line, f.column.unwrap_or(1));
         let object = self.objects.iter().rev().find(|(start, _)| *start <= f.line).map_or("", |(_, o)| o.as_str());
-        f.message = format!("{} (chart {}, {}, rendered {})", f.message, self.chart, self.file, object);
+        let with = self.variant.as_ref().map(|v| format!(" with {v}")).unwrap_or_default();
+        f.message = format!("{} (chart {}, {}, rendered {object}{with})", f.message, self.chart, self.file);
         f.path = path;
         f.line = pos.line;
         f.column = Some(pos.col);
@@ -446,7 +449,11 @@ pub fn lint_chart(
                 read_values(f, display)
             })
             .collect();
-        out.templates.extend(lint_rendered_chart(chart_dir, chart_display, rendered, Arc::new(overlays), lint_text));
+        let templates = lint_rendered_chart(chart_dir, chart_display, rendered, Arc::new(overlays), lint_text);
+        out.templates.extend(templates.into_iter().map(|mut t| {
+            t.template.variant = name.clone();
+            t
+        }));
     }
     if let Some((mut f, file)) = default_error {
         if !rendered_variants.is_empty() {
@@ -500,6 +507,7 @@ fn lint_rendered_chart(
             objects,
             values: values.clone(),
             overlays: overlays.clone(),
+            variant: None,
         };
         linted.push(LintedTemplate { template, lint });
     }

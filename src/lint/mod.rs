@@ -297,11 +297,12 @@ fn add_chart_file(report: &mut Report, config: &Config, m: chart::Mapped) {
             None => kept.push(f),
         }
     }
-    // A chart linted with several values files finds the same thing more than once.
-    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    kept.dedup();
-    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
-    suppressed.dedup_by(|a, b| a.finding == b.finding);
+    // A chart linted with several values files finds the same thing more than once: the first
+    // (its defaults' finding, else the first ci/ file's) stands for all.
+    let mut seen = HashSet::new();
+    kept.retain(|f| seen.insert((f.rule.clone(), f.line, f.column)));
+    let mut seen = HashSet::new();
+    suppressed.retain(|s| seen.insert((s.finding.rule.clone(), s.finding.line, s.finding.column)));
     let lines: Vec<u32> = kept.iter().chain(suppressed.iter().map(|s| &s.finding)).map(|f| f.line).collect();
     report.sources.keep(&m.display, &m.text, lines);
     report.findings.extend(kept);
