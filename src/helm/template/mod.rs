@@ -32,9 +32,9 @@
 //! - Dates (UTC only): now date dateInZone date_in_zone toDate mustToDate unixEpoch duration
 //!   htmlDate htmlDateInZone dateModify mustDateModify ago.
 //!
-//! - Crypto (funcs/crypto.rs): genCA genCAWithKey genPrivateKey genSelfSignedCert
-//!   genSelfSignedCertWithKey genSignedCert genSignedCertWithKey buildCustomCert derivePassword
-//!   bcrypt htpasswd encryptAES decryptAES randBytes.
+//! - Crypto (funcs/crypto.rs, keys and certificates in funcs/certs.rs): genCA genCAWithKey
+//!   genPrivateKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey
+//!   buildCustomCert derivePassword bcrypt htpasswd encryptAES decryptAES randBytes.
 //!
 //! Defined but failing at execution with [`ErrorKind::UnknownFunction`]: urlParse urlJoin
 //! durationRound.

@@ -3,12 +3,21 @@
 //! types, derivePassword gives sprig's own test vectors, AES round-trips (and matches NIST's
 //! CBC-AES256 vector), bcrypt hashes verify.
 
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
-use x509_cert::ext::pkix::name::GeneralName;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use rsa::pkcs8::{DecodePublicKey, ObjectIdentifier, PrivateKeyInfoRef};
+use rsa::signature::Verifier;
+use x509_cert::der::{Decode, Encode};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, SubjectAltName, SubjectKeyIdentifier,
+};
+use x509_cert::name::Name;
+
+use super::super::certs::*;
 use super::*;
 use crate::helm::template::tests::run;
+use crate::helm::template::value::Value;
 
 fn render(src: &str) -> Result<String, String> {
     run(&[("t", src)], r#"{"f": 1.5}"#, false)

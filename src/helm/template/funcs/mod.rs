@@ -3,6 +3,7 @@
 //! (`wrong type for value; expected string; got float64`).
 
 mod builtin;
+mod certs;
 mod crypto;
 mod dicts;
 mod encoding;
