@@ -56,13 +56,15 @@ pub fn build_with_makefiles(path: &str, text: &str, makefiles: &MakefileReader) 
             for cmd in &ins.commands {
                 let mut fact = CommandFact::from_command(cmd, &ins.env, &ins.keyword, &owner, cmd.pos);
                 fact.argv.extend(appended.iter().cloned());
+                // Expanded recipes are bounded per file as CI files' commands are.
                 if ins.keyword == "RUN"
+                    && commands.len() < super::MAX_YAML_COMMANDS
                     && let Some(make) = MakeCall::parse(cmd)
                 {
                     let mut env = ins.env.clone();
                     env.extend(cmd.script_env.clone());
                     env.extend(cmd.env.clone());
-                    let expanded = make.expand(makefiles, &env, 0);
+                    let expanded = make.expand(makefiles, &env, 0, &std::cell::Cell::new(MAX_MAKE_CALLS));
                     if !expanded.is_empty() {
                         commands.push(fact);
                         for (c, env, via) in expanded {
@@ -166,6 +168,9 @@ struct MakeCall {
 
 const MAX_MAKE_DEPTH: usize = 6;
 const MAX_MAKE_COMMANDS: usize = 1000;
+/// Makefiles read (the RUN's make and every `$(MAKE)` it reaches) per RUN: a recipe of a thousand
+/// `$(MAKE) x` lines, each nesting further, must not parse Makefiles a thousand to the sixth times.
+const MAX_MAKE_CALLS: usize = 32;
 
 impl MakeCall {
     fn parse(cmd: &SimpleCommand) -> Option<Self> {
@@ -220,11 +225,13 @@ impl MakeCall {
         read: &MakefileReader,
         env: &BTreeMap<String, String>,
         depth: usize,
+        calls: &std::cell::Cell<usize>,
     ) -> Vec<(SimpleCommand, BTreeMap<String, String>, String)> {
         let mut out = Vec::new();
-        if depth >= MAX_MAKE_DEPTH {
+        if depth >= MAX_MAKE_DEPTH || calls.get() == 0 {
             return out;
         }
+        calls.set(calls.get() - 1);
         let Some((name, mk)) = self.makefile_path().into_iter().find_map(|p| read(&p).map(|m| (p, m))) else {
             return out;
         };
@@ -244,7 +251,7 @@ impl MakeCall {
         };
         let mut seen = BTreeSet::new();
         for goal in goals {
-            self.target(&mk, &name, &goal, read, &env, depth, &mut seen, &mut out);
+            self.target(&mk, &name, &goal, read, &env, (depth, calls), &mut seen, &mut out);
         }
         out
     }
@@ -257,7 +264,7 @@ impl MakeCall {
         goal: &str,
         read: &MakefileReader,
         env: &BTreeMap<String, String>,
-        depth: usize,
+        (depth, calls): (usize, &std::cell::Cell<usize>),
         seen: &mut BTreeSet<String>,
         out: &mut Vec<(SimpleCommand, BTreeMap<String, String>, String)>,
     ) {
@@ -266,7 +273,7 @@ impl MakeCall {
         }
         for rule in mk.rules.iter().filter(|r| r.targets.iter().any(|t| t == goal)) {
             for p in &rule.prerequisites {
-                self.target(mk, name, p, read, env, depth, seen, out);
+                self.target(mk, name, p, read, env, (depth, calls), seen, out);
             }
             for line in &rule.recipe {
                 for c in &line.commands {
@@ -279,7 +286,7 @@ impl MakeCall {
                         sub_env.extend(c.env.clone());
                         let sub = MakeCall { dir: sub.dir.or_else(|| self.dir.clone()), ..sub };
                         let before = out.len();
-                        out.extend(sub.expand(read, &sub_env, depth + 1));
+                        out.extend(sub.expand(read, &sub_env, depth + 1, calls));
                         if out.len() > before {
                             continue;
                         }
@@ -333,6 +340,29 @@ mod tests {
         // The default goal, and a Makefile that is not there.
         assert_eq!(argvs(&input("FROM golang:1.26\nRUN make\n", mk)).len(), 3);
         assert_eq!(argvs(&input("FROM golang:1.26\nRUN make -C sub app\n", mk)), vec!["RUN:2 make -C sub app"]);
+    }
+
+    #[test]
+    fn many_sub_makes_read_a_bounded_number_of_makefiles() {
+        let mut mk = String::from("all:\n");
+        for i in 0..200 {
+            mk.push_str(&format!("\t$(MAKE) t{i}\n"));
+        }
+        for i in 0..200 {
+            mk.push_str(&format!("t{i}:\n\t$(MAKE) all\n\tgo build ./cmd/{i}\n"));
+        }
+        let reads = std::cell::Cell::new(0);
+        let text = mk.clone();
+        let read = |name: &str| {
+            reads.set(reads.get() + 1);
+            (name == "Makefile").then(|| makefile::parse(&text).ok()).flatten()
+        };
+        let Built::Input(fi) = build_with_makefiles("Dockerfile", "FROM golang:1.26\nRUN make\n", &read).unwrap()
+        else {
+            panic!("not applicable")
+        };
+        assert!(reads.get() <= MAX_MAKE_CALLS * 3, "{} Makefile reads", reads.get());
+        assert!(fi.input["commands"].as_array().unwrap().len() <= MAX_MAKE_COMMANDS + 1);
     }
 
     #[test]
