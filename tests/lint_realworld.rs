@@ -144,6 +144,9 @@ fn test_runner_images_are_not_runtime_images() {
     // CMD ["go", "test", ...]: go-test-timeout-missing at the CMD; no dockerfile-user-root and no
     // dockerfile-toolchain-in-runtime for an image that only runs tests.
     assert_eq!(findings("test-runner"), vec![f("go-test-timeout-missing", "Dockerfile.test", 5, 5)]);
+    // The exec form is quoted as the command it runs, not as its JSON array.
+    let v = lint_json(&fixtures().join("test-runner"), &[]);
+    assert!(message(&v, "go-test-timeout-missing").starts_with("`go test -race ./...` has no -timeout"), "{v}");
 }
 
 #[test]

@@ -55,7 +55,10 @@ pub fn build_with_makefiles(path: &str, text: &str, makefiles: &MakefileReader) 
             };
             for cmd in &ins.commands {
                 let mut fact = CommandFact::from_command(cmd, &ins.env, &ins.keyword, &owner, cmd.pos);
-                fact.argv.extend(appended.iter().cloned());
+                if !appended.is_empty() {
+                    fact.argv.extend(appended.iter().cloned());
+                    fact.text = format!("{} {}", fact.text, appended.join(" "));
+                }
                 // Expanded recipes are bounded per file as CI files' commands are.
                 if ins.keyword == "RUN"
                     && commands.len() < super::MAX_YAML_COMMANDS

@@ -23,7 +23,15 @@ pub(super) fn run_commands(raw: &RawInstr, exec: Option<&[String]>) -> Vec<Simpl
             return split_script(&argv[2]).into_iter().map(|c| SimpleCommand { pos: args_pos, ..c }).collect();
         }
         let (env, script_env) = (BTreeMap::new(), BTreeMap::new());
-        let text = raw.args().to_string();
+        // The command as a shell line (`go test ./...`, not the JSON array), for messages.
+        let quote = |a: &String| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\|&;<>()*?".contains(c)) {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        };
+        let text = argv.iter().map(quote).collect::<Vec<_>>().join(" ");
         return vec![SimpleCommand { argv: argv.to_vec(), env, script_env, pos: args_pos, text }];
     }
     // The command line, with the `<<EOF` words blanked out (columns are kept).
