@@ -64,10 +64,26 @@ findings contains f if {
 	}
 }
 
+# The image is built from Go code but paved cannot tell which binary runs or what it listens
+# on (it copies a prebuilt binary, or the package is not resolved): its ports are unknown.
+go_unknown(c) if {
+	c.dockerfile != null
+	not c.runs_go
+	not c.command
+	input.dockerfiles[c.dockerfile].gomod != null
+}
+
+go_unknown(c) if {
+	c.runs_go
+	c.go.routes_known == false
+	count(c.go.ports) == 0
+}
+
 findings contains f if {
 	some c in input.containers
 	some p in c.probes
 	n := port_number(p.port)
+	not go_unknown(c)
 	known := known_numbers(c)
 	count(known) > 0
 	not n in known

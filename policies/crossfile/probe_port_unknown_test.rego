@@ -40,3 +40,11 @@ test_go_ports_count_only_when_the_container_runs_go if {
 	script := {"runs_go": false, "command": ["/bin/sh", "/scripts/x.sh"]}
 	count(rule.findings) == 0 with input as with_container(repo([], 8080, 0), script)
 }
+
+test_quiet_when_the_go_binary_is_unknown if {
+	# A Go module is behind the image but no go build says which binary it holds.
+	r := repo([], 8081, 0)
+	go_module := object.union(r, {"dockerfiles": [object.union(r.dockerfiles[0], {"gomod": {"path": "go.mod"}})]})
+	count(rule.findings) == 0 with input as go_module
+	count(rule.findings) == 1 with input as r
+}
