@@ -392,6 +392,8 @@ pub fn lint_chart(
         files.push(ci);
         variants.push((Some(name), files));
     }
+    // values.yaml, read once for every rendering that maps findings into it.
+    let mut values: Option<Arc<Values>> = None;
     let mut default_error = None;
     let mut rendered_variants = Vec::new();
     let mut missing_reported = false;
@@ -449,7 +451,11 @@ pub fn lint_chart(
                 read_values(f, display)
             })
             .collect();
-        let templates = lint_rendered_chart(chart_dir, chart_display, rendered, Arc::new(overlays), lint_text);
+        let values = values.get_or_insert_with(|| {
+            Arc::new(read_values(&chart_dir.join("values.yaml"), format!("{chart_display}/values.yaml")))
+        });
+        let templates =
+            lint_rendered_chart(chart_dir, chart_display, rendered, (values, Arc::new(overlays)), lint_text);
         out.templates.extend(templates.into_iter().map(|mut t| {
             t.template.variant = name.clone();
             t
@@ -474,11 +480,9 @@ fn lint_rendered_chart(
     chart_dir: &Path,
     chart_display: &str,
     rendered: helm::Rendered,
-    overlays: Arc<Vec<Values>>,
+    (values, overlays): (&Arc<Values>, Arc<Vec<Values>>),
     lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
 ) -> Vec<LintedTemplate> {
-    let values = Arc::new(read_values(&chart_dir.join("values.yaml"), format!("{chart_display}/values.yaml")));
-
     // Documents grouped by the template file that produced them.
     let mut by_template: BTreeMap<String, Vec<&helm::Document>> = BTreeMap::new();
     for d in rendered.all() {

@@ -240,15 +240,17 @@ impl Config {
         Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
     }
 
+    fn matches(&self, set: Option<&GlobSet>, path: &Path) -> bool {
+        set.is_some_and(|set| self.relative(path).is_some_and(|rel| set.is_match(&rel)))
+    }
+
     /// Whether config `include:` names `path` (it is linted despite a default exclusion).
     pub fn included(&self, path: &Path) -> bool {
-        let Some(set) = &self.include else { return false };
-        self.relative(path).is_some_and(|rel| set.is_match(&rel))
+        self.matches(self.include.as_ref(), path)
     }
 
     pub fn excluded(&self, path: &Path) -> bool {
-        let Some(set) = &self.exclude else { return false };
-        self.relative(path).is_some_and(|rel| set.is_match(&rel))
+        self.matches(self.exclude.as_ref(), path)
     }
 
     /// The config ignores that cover `path`.

@@ -65,6 +65,11 @@ const MAX_COMMANDS: usize = 10_000;
 const MAX_DEPTH: usize = 8;
 const SHELLS: [&str; 7] = ["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
 
+/// Whether `prog` (a name or a path: `/bin/sh`) is a POSIX-style shell.
+pub fn is_shell(prog: &str) -> bool {
+    SHELLS.contains(&prog.rsplit('/').next().unwrap_or(prog))
+}
+
 fn split_with(script: &str, env: BTreeMap<String, String>, at: Option<Pos>, depth: usize) -> Vec<SimpleCommand> {
     let toks =
         Lexer { s: script, b: script.as_bytes(), i: 0, toks: Vec::new(), heredocs: Vec::new(), delim: None }.run();

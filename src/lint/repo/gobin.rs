@@ -162,6 +162,8 @@ pub struct Packages<'a> {
     by_dir: HashMap<String, Vec<(&'a str, &'a Value)>>,
     /// Longest module path first.
     modules: Vec<Module<'a>>,
+    /// [`Packages::binary_facts`] of each main package directory, computed once.
+    memo: std::cell::RefCell<HashMap<String, Value>>,
 }
 
 /// What one binary serves.
@@ -180,7 +182,7 @@ impl<'a> Packages<'a> {
         }
         let mut modules = modules;
         modules.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.path.cmp(b.path)));
-        Self { by_dir, modules }
+        Self { by_dir, modules, memo: Default::default() }
     }
 
     /// The directory of the repository package with import path `import`.
@@ -212,30 +214,25 @@ impl<'a> Packages<'a> {
         let packages: Vec<&str> =
             if build.packages.is_empty() { vec!["."] } else { build.packages.iter().map(String::as_str).collect() };
         let single = packages.len() == 1;
-        let named = |dir: &Option<String>, fallback: &str| -> String {
-            if let Some(o) = &build.output
-                && !o.ends_with('/')
-                && single
-            {
-                return o.rsplit('/').next().unwrap_or(o).to_string();
-            }
-            match dir {
-                Some(d) => self.default_name(d),
-                None => fallback.to_string(),
-            }
+        // `-o bin/app` names the binary (`-o bin/` is a directory for several).
+        let output = build
+            .output
+            .as_deref()
+            .filter(|o| !o.ends_with('/'))
+            .map(|o| o.rsplit('/').next().unwrap_or(o).to_string());
+        let named = |dir: &Option<String>, fallback: &str| match (&output, dir) {
+            (Some(o), _) if single => o.clone(),
+            (_, Some(d)) => self.default_name(d),
+            _ => fallback.to_string(),
         };
-        // Files of one package given by name (`main.go`, `cmd/x/*`, `cmd/x/*.go`): one binary.
+        // Files of one package given by name (`main.go`, `cmd/x/*`, `cmd/x/*.go`): one binary,
+        // named by `-o`, else (go's rule) after the first `.go` file.
         let files: Vec<&str> = packages.iter().copied().filter(|p| p.ends_with(".go") || p.ends_with("/*")).collect();
         if !files.is_empty() && files.len() == packages.len() {
             let dirs: BTreeSet<String> = files.iter().map(|f| super::join(&base, &dir_of(f))).collect();
             let dir = (dirs.len() == 1).then(|| dirs.into_iter().next().unwrap_or_default());
-            let name = match (&build.output, files.first()) {
-                (Some(o), _) if !o.ends_with('/') => o.rsplit('/').next().unwrap_or(o).to_string(),
-                (_, Some(f)) if f.ends_with(".go") => {
-                    f.rsplit('/').next().unwrap_or(f).trim_end_matches(".go").to_string()
-                }
-                _ => dir.as_deref().map(|d| self.default_name(d)).unwrap_or_default(),
-            };
+            let first_go = files[0].strip_suffix(".go").map(|f| f.rsplit('/').next().unwrap_or(f).to_string());
+            let name = output.clone().or(first_go).unwrap_or_else(|| named(&dir, ""));
             return vec![Binary { name, dir }];
         }
         let mut out = Vec::new();
@@ -251,7 +248,7 @@ impl<'a> Packages<'a> {
                     self.dir_of_import(root)
                 };
                 let Some(root) = root else {
-                    out.push(Binary { name: p.to_string(), dir: None });
+                    out.push(Binary { name: named(&None, p), dir: None });
                     continue;
                 };
                 let mut mains: Vec<&String> =
@@ -295,10 +292,22 @@ impl<'a> Packages<'a> {
         dir.rsplit('/').next().unwrap_or(dir).to_string()
     }
 
+    /// The Go facts of a binary: those of its main package directory (computed once per
+    /// directory), or facts that say nothing is known when its package was not resolved.
+    pub fn binary_facts(&self, dir: Option<&str>) -> Value {
+        let Some(dir) = dir else { return unknown_facts() };
+        if let Some(v) = self.memo.borrow().get(dir) {
+            return v.clone();
+        }
+        let v = self.facts(dir);
+        self.memo.borrow_mut().insert(dir.to_string(), v.clone());
+        v
+    }
+
     /// The Go facts of the binary whose main package is in `dir`: routes and ports of the
     /// package and the repository packages it imports, framework-served routes, and whether
     /// the routes are knowable at all.
-    pub fn facts(&self, dir: &str) -> Value {
+    fn facts(&self, dir: &str) -> Value {
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut queue = vec![normalize(dir)];
         let (mut routes, mut ports, mut frameworks, mut opaque) =
@@ -347,6 +356,11 @@ impl<'a> Packages<'a> {
             "opaque_frameworks": opaque.into_iter().collect::<Vec<_>>(),
         })
     }
+}
+
+/// The facts of a Go binary whose package paved could not resolve: no routes or ports known.
+pub fn unknown_facts() -> Value {
+    json!({"routes": [], "ports": [], "routes_known": false, "unresolved": true})
 }
 
 #[cfg(test)]
@@ -409,7 +423,7 @@ mod tests {
         assert_eq!(one("github.com/other/tool"), vec![("github.com/other/tool".into(), None)]);
         assert_eq!(one("${PKG}"), vec![("${PKG}".into(), None)]);
         // Facts follow imports inside the module, never sibling binaries.
-        let api = p.facts("cmd/api");
+        let api = p.binary_facts(Some("cmd/api"));
         let paths: Vec<&str> = api["routes"].as_array().unwrap().iter().filter_map(|r| r["path"].as_str()).collect();
         assert_eq!(paths, vec!["/health"]);
     }
@@ -428,11 +442,11 @@ mod tests {
                 Module { path: "example.com/m/api", dir: "api".into() },
             ],
         );
-        let op = p.facts("cmd/op");
+        let op = p.binary_facts(Some("cmd/op"));
         let served: Vec<&str> = op["routes"].as_array().unwrap().iter().filter_map(|r| r["path"].as_str()).collect();
         assert_eq!(served, vec!["/healthz", "/readyz", "/metrics"]);
         assert_eq!(op["routes_known"], true);
-        assert_eq!(p.facts("cmd/fib")["routes_known"], false);
+        assert_eq!(p.binary_facts(Some("cmd/fib"))["routes_known"], false);
         // The nested module resolves its own import path.
         assert_eq!(p.dir_of_import("example.com/m/api/v1").as_deref(), Some("api/v1"));
         assert_eq!(p.default_name("api/v1"), "api");

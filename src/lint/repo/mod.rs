@@ -213,7 +213,8 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
         }
         Kind::Yaml => json!({"containers": container_facts(fi)}),
-        Kind::Ko => json!({"dir": dir_of(path), "ko": input["ko"]}),
+        // ko's links come from `ko://` images; its base images are judged in the file itself.
+        Kind::Ko => return None,
         Kind::Go => {
             let go = &input["go"];
             if go["is_test"] == true {
@@ -307,14 +308,12 @@ pub fn go_builds_binary(argv: &[String]) -> bool {
     gobin::go_build(argv).is_some()
 }
 
-/// Shells: a container or image whose program is one of these runs a script, not the Go binary.
-const SHELLS: [&str; 7] = ["sh", "bash", "ash", "dash", "zsh", "busybox", "env"];
-
-/// The program an argv runs, by base name (`/usr/local/bin/app` → `app`); `None` for a shell
-/// or a script.
+/// The program an argv runs, by base name (`/usr/local/bin/app` → `app`); `None` for a shell,
+/// busybox or `env` (what they run is a script or another word), or a script.
 fn program(argv0: &str) -> Option<String> {
     let base = argv0.rsplit('/').next().unwrap_or(argv0);
-    (!base.is_empty() && !SHELLS.contains(&base) && !base.ends_with(".sh")).then(|| base.to_string())
+    let runs_another = crate::parse::shell::is_shell(base) || matches!(base, "busybox" | "env");
+    (!base.is_empty() && !runs_another && !base.ends_with(".sh")).then(|| base.to_string())
 }
 
 /// The program a stage's ENTRYPOINT (else CMD) runs, by base name; `None` when it has neither,
@@ -400,8 +399,7 @@ fn choose_dockerfile(dockerfiles: &[Value], candidates: &[usize], manifest: &str
 /// `{"routes_known": false}` when the binary's package could not be resolved.
 fn running_binary(dockerfile: &Value, c: &Value) -> Option<Value> {
     let binaries = dockerfile["binaries"].as_array().filter(|b| !b.is_empty())?;
-    let unknown = || json!({"routes": [], "ports": [], "routes_known": false, "unresolved": true});
-    let facts = |b: &Value| if b["go"].is_null() { unknown() } else { b["go"].clone() };
+    let facts = |b: &Value| if b["go"].is_null() { gobin::unknown_facts() } else { b["go"].clone() };
     let by_name = |name: &str| binaries.iter().find(|b| b["name"] == name);
     if let Some(argv0) = c["command"].as_array().and_then(|a| a.first()).and_then(Value::as_str) {
         return program(argv0).and_then(|p| by_name(&p)).map(facts);
@@ -480,7 +478,6 @@ pub fn link(facts: &[FileFacts]) -> Value {
         })
         .collect();
     let packages = gobin::Packages::new(of(Kind::Go).map(|g| (g.path.as_str(), &g.data)), modules);
-    let mut facts_by_dir: HashMap<String, Value> = HashMap::new();
 
     let mut dockerfiles = Vec::new();
     let mut by_image: HashMap<String, Vec<usize>> = HashMap::new();
@@ -505,10 +502,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
                 chdir: b["chdir"].as_str().map(str::to_string),
             };
             for bin in packages.binaries(&build, &context) {
-                let go = match &bin.dir {
-                    Some(dir) => facts_by_dir.entry(dir.clone()).or_insert_with(|| packages.facts(dir)).clone(),
-                    None => Value::Null,
-                };
+                let go = if bin.dir.is_some() { packages.binary_facts(bin.dir.as_deref()) } else { Value::Null };
                 binaries.push(json!({"name": bin.name, "go": go}));
             }
         }
@@ -537,10 +531,7 @@ pub fn link(facts: &[FileFacts]) -> Value {
             {
                 let import = import.split(['@', ':']).next().unwrap_or(import);
                 built_by = json!(format!("ko ({import})"));
-                go = Some(match packages.dir_of_import(import) {
-                    Some(dir) => facts_by_dir.entry(dir.clone()).or_insert_with(|| packages.facts(&dir)).clone(),
-                    None => json!({"routes": [], "ports": [], "routes_known": false, "unresolved": true}),
-                });
+                go = Some(packages.binary_facts(packages.dir_of_import(import).as_deref()));
             }
             c["path"] = json!(f.path);
             c["dockerfile"] = json!(linked);
@@ -599,6 +590,28 @@ mod tests {
         assert_eq!(choose_dockerfile(&dfs, &[0, 1], "deploy/manager.yaml"), None);
         assert_eq!(choose_dockerfile(&dfs, &[2], "deploy/api.yaml"), Some(2));
         assert_eq!(choose_dockerfile(&dfs, &[], "deploy/api.yaml"), None);
+    }
+
+    #[test]
+    fn a_known_non_root_base_counts_as_user_65532() {
+        let facts = |text: &str| {
+            let Ok(crate::lint::input::Built::Input(fi)) = crate::lint::input::dockerfile::build("Dockerfile", text)
+            else {
+                panic!("not a Dockerfile input")
+            };
+            dockerfile_facts(&fi.input)
+        };
+        let nonroot = facts(
+            "FROM golang:1.26 AS b\nRUN go build -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=b /app /app\n",
+        );
+        assert_eq!(nonroot["final_user"]["user"], "65532");
+        assert_eq!(nonroot["entrypoint"], Value::Null);
+        let root = facts("FROM alpine:3.22\nENTRYPOINT [\"/usr/local/bin/api\", \"serve\"]\n");
+        assert_eq!(root["final_user"], Value::Null);
+        assert_eq!(root["entrypoint"], "api");
+        // A USER the file sets wins over the base image's.
+        let named = facts("FROM gcr.io/distroless/static:nonroot\nUSER app\n");
+        assert_eq!(named["final_user"]["user"], "app");
     }
 
     #[test]

@@ -5,13 +5,7 @@ use std::collections::BTreeMap;
 
 use super::lines::RawInstr;
 use crate::parse::pos::Pos;
-use crate::parse::shell::{SimpleCommand, split_script};
-
-const SHELLS: [&str; 6] = ["sh", "bash", "ash", "dash", "zsh", "ksh"];
-
-fn is_shell(prog: &str) -> bool {
-    SHELLS.contains(&prog.rsplit('/').next().unwrap_or(prog))
-}
+use crate::parse::shell::{SimpleCommand, is_shell, split_script};
 
 /// The simple commands a RUN executes, with file positions.
 pub(super) fn run_commands(raw: &RawInstr, exec: Option<&[String]>) -> Vec<SimpleCommand> {
