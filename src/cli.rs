@@ -25,7 +25,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Work with Rego policies
     Policy(PolicyArgs),
-    /// Render a Helm chart the way paved lints it, like `helm template`
+    /// Render a Helm chart (like `helm template`) or build a kustomization (like `kustomize build`) the way paved lints it
     Render(RenderArgs),
 }
 
@@ -136,6 +136,7 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
+    /// A chart directory (with Chart.yaml) or a kustomization directory
     pub chart: PathBuf,
     #[arg(long)]
     pub values: Vec<PathBuf>,

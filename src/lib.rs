@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod helm;
+pub mod kustomize;
 pub mod lint;
 pub mod parse;
 pub mod report;

@@ -1,6 +1,8 @@
 //! `paved render`: print a Helm chart as paved renders it for linting, in `helm template`'s
 //! shape (`---`, `# Source: CHART/templates/FILE`, the document). A chart that does not render
-//! is an error naming the template, line and column (exit 2).
+//! is an error naming the template, line and column (exit 2). A directory with a
+//! kustomization (and no Chart.yaml) is built as `kustomize build` prints it; what cannot be
+//! built is listed on stderr, each with its file and line (exit 2).
 
 use std::io::Write;
 
@@ -9,8 +11,12 @@ use anyhow::Result;
 use crate::Status;
 use crate::cli::RenderArgs;
 use crate::helm::{self, RenderOptions};
+use crate::kustomize;
 
 pub fn run(args: RenderArgs) -> Result<Status> {
+    if !args.chart.join("Chart.yaml").is_file() && kustomize::kustomization_file(&args.chart).is_some() {
+        return kustomization(&args);
+    }
     let defaults = RenderOptions::default();
     let options = RenderOptions {
         values_files: args.values,
@@ -26,4 +32,27 @@ pub fn run(args: RenderArgs) -> Result<Status> {
     // A closed pipe (`paved render | head`) is not an error worth a message.
     let _ = out.write_all(rendered.manifest().as_bytes());
     Ok(Status::Clean)
+}
+
+/// `kustomize build DIR`, in-process: reads only inside the directory's top-level parent the
+/// working directory holds (or the directory itself when outside it).
+fn kustomization(args: &RenderArgs) -> Result<Status> {
+    let cwd = std::env::current_dir()?;
+    let dir = std::fs::canonicalize(&args.chart)?;
+    let root = if dir.starts_with(&cwd) { cwd.clone() } else { dir.clone() };
+    let display = |p: &std::path::Path| crate::lint::discover::display_path(p, &cwd);
+    let roots = [root];
+    let opts = kustomize::Options { roots: &roots, display: &display };
+    let built = kustomize::build(&dir, &opts);
+    let emitted = kustomize::emit::emit_sorted(&built.resources);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(emitted.text.as_bytes());
+    if built.problems.is_empty() {
+        return Ok(Status::Clean);
+    }
+    for p in &built.problems {
+        let file = built.files.get(p.src).map_or_else(|| display(&dir), |f| f.display.clone());
+        eprintln!("{file}:{}:{}: {}", p.pos.line, p.pos.col, p.message);
+    }
+    Ok(Status::Usage)
 }

@@ -87,6 +87,10 @@ pub struct Node {
     /// First character of the content: after the opening quote of a quoted scalar; for a block
     /// scalar, the line after its header at the block's indentation; else `pos`.
     pub content: Pos,
+    /// Which file of a build the node comes from: 0 for the file it was parsed from. Renderers
+    /// that combine files (Kustomize) number their files and set this on every node they load,
+    /// so a value keeps its origin through patches and transformers.
+    pub src: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,8 +233,14 @@ impl Builder<'_> {
                     Kind::Seq(items) => Value::Seq(items),
                     Kind::Map { entries, merges, .. } => Value::Map(finish_map(entries, merges, &mut self.dups)),
                 };
-                let node =
-                    Node { pos: frame.pos, value, style: ScalarStyle::Plain, tag: frame.tag, content: frame.pos };
+                let node = Node {
+                    pos: frame.pos,
+                    value,
+                    style: ScalarStyle::Plain,
+                    tag: frame.tag,
+                    content: frame.pos,
+                    src: 0,
+                };
                 self.finish(node, frame.stats, frame.anchor)?;
             }
             Event::Alias(id) => {
@@ -345,7 +355,7 @@ impl Builder<'_> {
             }
         };
         let value = resolve(text, style, tag).map_err(|m| ParseError::new(pos, m))?;
-        Ok(Node { pos, value, style, tag: tag.map(Tag::original), content })
+        Ok(Node { pos, value, style, tag: tag.map(Tag::original), content, src: 0 })
     }
 
     /// A block sequence's first `-`. The parser gives it, except for an "indentless" sequence (a
@@ -369,7 +379,7 @@ impl Builder<'_> {
 }
 
 fn null_node(pos: Pos) -> Node {
-    Node { pos, value: Value::Null, style: ScalarStyle::Plain, tag: None, content: pos }
+    Node { pos, value: Value::Null, style: ScalarStyle::Plain, tag: None, content: pos, src: 0 }
 }
 
 fn is_merge_key(key: &Node) -> bool {

@@ -1,0 +1,9 @@
+//! `labels:`, `commonLabels:` and `commonAnnotations:`: kustomize's LabelTransformer and AnnotationsTransformer.
+//!
+//! (Not built yet: a stub so the build compiles.)
+
+use super::build::{Acc, Ctx, Kust};
+
+pub fn apply(_ctx: &mut Ctx, _k: &Kust, _acc: &mut Acc) {}
+
+pub fn annotations(_ctx: &mut Ctx, _k: &Kust, _acc: &mut Acc) {}

@@ -1,0 +1,7 @@
+//! The `replicas:` field: kustomize's ReplicaCountTransformer.
+//!
+//! (Not built yet: a stub so the build compiles.)
+
+use super::build::{Acc, Ctx, Kust};
+
+pub fn apply(_ctx: &mut Ctx, _k: &Kust, _acc: &mut Acc) {}
