@@ -113,7 +113,7 @@ fn block(w: &mut Writer, node: &Node, indent: usize, inline: bool) {
         Value::Map(entries) if !entries.is_empty() => {
             let mut entries: Vec<&(Node, Node)> = entries.iter().collect();
             if w.sort_keys {
-                entries.sort_by(|a, b| key(&a.0).trim_matches('"').cmp(key(&b.0).trim_matches('"')));
+                entries.sort_by(|a, b| key_text(&a.0).cmp(&key_text(&b.0)));
             }
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 || !inline {
