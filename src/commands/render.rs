@@ -5,6 +5,7 @@
 //! built is listed on stderr, each with its file and line (exit 2).
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -34,12 +35,12 @@ pub fn run(args: RenderArgs) -> Result<Status> {
     Ok(Status::Clean)
 }
 
-/// `kustomize build DIR`, in-process: reads only inside the directory's top-level parent the
-/// working directory holds (or the directory itself when outside it).
+/// `kustomize build DIR`, in-process. It reads inside the git repository that holds the
+/// directory (the whole file system outside one, as `kustomize build` would), never the network.
 fn kustomization(args: &RenderArgs) -> Result<Status> {
     let cwd = std::env::current_dir()?;
     let dir = std::fs::canonicalize(&args.chart)?;
-    let root = if dir.starts_with(&cwd) { cwd.clone() } else { dir.clone() };
+    let root = dir.ancestors().find(|a| a.join(".git").exists()).unwrap_or(Path::new("/")).to_path_buf();
     let display = |p: &std::path::Path| crate::lint::discover::display_path(p, &cwd);
     let roots = [root];
     let opts = kustomize::Options { roots: &roots, display: &display };
