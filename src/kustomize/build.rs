@@ -96,9 +96,6 @@ const KNOWN_FIELDS: &[&str] = &[
     "configurations",
     "replacements",
     "transformers",
-    "helmCharts",
-    "helmGlobals",
-    "buildMetadata",
     "sortOptions",
 ];
 
