@@ -147,7 +147,9 @@ fn inflate_one(ctx: &mut Ctx, k: &Kust, acc: &mut Acc, entry: &Node, chart_home:
         for d in parsed.into_iter().filter(|d| matches!(d.root.value, Value::Map(_))) {
             let mut node = d.root;
             map.apply(&mut node, src);
-            ctx.append(entry, Resource::new(node), acc);
+            let mut r = Resource::new(node);
+            r.helm_generated = true;
+            ctx.append(entry, r, acc);
         }
     }
 }

@@ -102,11 +102,13 @@ pub struct Resource {
     pub needs_hash: bool,
     /// For generated objects: `create`, `merge` or `replace` (generator `behavior`).
     pub behavior: Option<String>,
+    /// Rendered from `helmCharts:`: the namespace transformer leaves it alone (Helm set it).
+    pub helm_generated: bool,
 }
 
 impl Resource {
     pub fn new(node: Node) -> Self {
-        Self { node, history: Vec::new(), needs_hash: false, behavior: None }
+        Self { node, history: Vec::new(), needs_hash: false, behavior: None, helm_generated: false }
     }
 
     pub fn api_version(&self) -> &str {
