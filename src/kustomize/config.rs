@@ -66,8 +66,14 @@ fn push_unique<T: PartialEq>(to: &mut Vec<T>, from: Vec<T>) {
 }
 
 impl TransformerConfig {
-    /// kustomize's built-in configuration.
+    /// kustomize's built-in configuration (parsed once per process).
     pub fn defaults() -> Self {
+        static DEFAULTS_PARSED: std::sync::LazyLock<TransformerConfig> =
+            std::sync::LazyLock::new(TransformerConfig::parse_defaults);
+        DEFAULTS_PARSED.clone()
+    }
+
+    fn parse_defaults() -> Self {
         let mut c = Self::default();
         for (name, text) in DEFAULTS {
             let docs = yaml::parse_stream(text, &yaml::Limits::default())
