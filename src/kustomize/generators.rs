@@ -404,7 +404,11 @@ fn absorb(ctx: &mut Ctx, entry: &Node, mut r: Resource, acc: &mut Acc) {
                 put(meta, "name", old_meta.and_then(|m| m.get("name")).cloned());
                 put(meta, "namespace", old_meta.and_then(|m| m.get("namespace")).cloned());
             }
+            // kustomize keeps the old object's build annotations: its name history, and the
+            // hash only when both want it.
             r.history = old.history;
+            r.needs_hash &= old.needs_hash;
+            r.behavior = old.behavior;
             acc.resources[i] = r;
         }
         [_] => {

@@ -125,7 +125,7 @@ fn strings(ctx: &mut Ctx, n: Option<&Node>) -> Option<Vec<String>> {
         ctx.problem(ProblemKind::BuildError, n, "a list of kinds is expected here");
         return None;
     };
-    Some(items.iter().filter_map(|i| super::tree::scalar(i)).collect())
+    Some(items.iter().filter_map(super::tree::scalar).collect())
 }
 
 pub fn sort(ctx: &mut Ctx, k: &Kust, resources: &mut [Resource]) {
