@@ -270,4 +270,24 @@ mod tests {
         let c = n.pointer("/spec/template/spec/containers/0/image").unwrap();
         assert_eq!((c.as_str(), c.src), (Some("other:v1"), 1));
     }
+
+    #[test]
+    fn a_build_points_the_image_at_the_kustomization_newtag_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let kust = "resources:\n- pod.yaml\nimages:\n- name: app\n  newTag: latest\n";
+        std::fs::write(dir.path().join("kustomization.yaml"), kust).unwrap();
+        let pod =
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: app:v1\n";
+        std::fs::write(dir.path().join("pod.yaml"), pod).unwrap();
+        let roots = vec![std::fs::canonicalize(dir.path()).unwrap()];
+        let display = |p: &std::path::Path| p.display().to_string();
+        let opts = crate::kustomize::Options { roots: &roots, display: &display };
+        let built = crate::kustomize::build(dir.path(), &opts);
+        assert_eq!(built.problems, []);
+        let image = built.resources[0].node.pointer("/spec/containers/0/image").unwrap();
+        assert_eq!(image.as_str(), Some("app:latest"));
+        assert_eq!((image.src, image.pos), (built.root, Pos::new(5, 11)));
+        let name = built.resources[0].node.pointer("/spec/containers/0/name").unwrap();
+        assert_ne!(name.src, built.root, "untouched values keep the resource file's origin");
+    }
 }
