@@ -166,7 +166,7 @@ fn env_pairs(ctx: &mut Ctx, at: &Node, src: u32, bytes: &[u8]) -> Option<Vec<Pai
             continue;
         }
         let (key, value) = text.split_once('=').unwrap_or((text, ""));
-        let col = (raw.len() - text.len()) as u32 + 1;
+        let col = (line.len() - text.len()) as u32 + 1;
         let at = Origin::new(src, Pos::new(i as u32 + 1, col.max(1)));
         out.push(Pair { key: key.to_string(), value: value.as_bytes().to_vec(), at });
     }
