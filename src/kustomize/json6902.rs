@@ -1,7 +1,8 @@
 //! JSON patch (RFC 6902) on source-mapped trees: `add`, `remove`, `replace`, `move`, `copy` and
 //! `test`, with JSON pointers (`~1` for `/`, `~0` for `~`, `-` for the end of a list), as
-//! kustomize applies them (evanphx/json-patch v4: `replace` and `remove` need the value to
-//! exist, negative list indices count from the end).
+//! kustomize applies them (evanphx/json-patch v4: `remove` needs the value to exist, `replace`
+//! needs its parent, and a list item, to exist (a mapping takes a new key), negative list
+//! indices count from the end).
 //!
 //! A value an operation adds is the op's `value` node, so it keeps the patch's file and line;
 //! `move` and `copy` keep the origin of what they move or copy. Everything else keeps its own.
@@ -87,11 +88,7 @@ fn apply_one(doc: &mut Node, op: &Operation) -> Result<(), String> {
     match op.op.as_str() {
         "add" => add(doc, &op.path, op.value.clone()),
         "remove" => remove(doc, &op.path).map(drop),
-        "replace" => {
-            let Some(target) = get_mut(doc, &op.path) else { return Err("no value there to replace".into()) };
-            *target = op.value.clone();
-            Ok(())
-        }
+        "replace" => replace(doc, &op.path, op.value.clone()),
         "move" => {
             let from = op.from.as_deref().unwrap_or_default();
             if op.path.len() > from.len() && op.path.starts_with(from) {
@@ -182,6 +179,25 @@ fn add(doc: &mut Node, path: &[String], value: Node) -> Result<(), String> {
     }
 }
 
+/// json-patch v4's replace: a list item must exist; a mapping takes the key even when it is new.
+fn replace(doc: &mut Node, path: &[String], value: Node) -> Result<(), String> {
+    let Some((last, parent)) = path.split_last() else {
+        *doc = value;
+        return Ok(());
+    };
+    let missing = || format!("no value at {} to replace", show(path));
+    let p = get_mut(doc, parent).ok_or_else(missing)?;
+    match &mut p.value {
+        Value::Seq(items) => {
+            let i = index(last, items.len(), false).ok_or_else(missing)?;
+            items[i] = value;
+            Ok(())
+        }
+        Value::Map(_) => add(p, std::slice::from_ref(last), value),
+        _ => Err(missing()),
+    }
+}
+
 fn remove(doc: &mut Node, path: &[String]) -> Result<Node, String> {
     let Some((last, parent)) = path.split_last() else { return Err("cannot remove the whole document".into()) };
     let missing = || format!("nothing at {} to remove", show(path));
@@ -239,7 +255,8 @@ mod tests {
         let mut d = doc(DEPLOY, 0);
         let before = d.clone();
         for (text, why) in [
-            ("- {op: replace, path: /spec/nope, value: 1}", "no value there"),
+            ("- {op: replace, path: /spec/nope/x, value: 1}", "no value at"),
+            ("- {op: replace, path: /spec/template/spec/containers/1, value: 1}", "no value at"),
             ("- {op: remove, path: /spec/template/spec/containers/3}", "nothing at"),
             ("- {op: add, path: /a/b, value: 1}", "parent"),
             ("- {op: add, path: /spec/template/spec/containers/5, value: 1}", "out of the list"),

@@ -49,11 +49,11 @@ pub fn strategic_merge_field(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
             ctx.problem(ProblemKind::BuildError, &entry, "patch is empty: kustomize refuses it");
         }
         for doc in &docs {
-            if !matches!(doc.value, Value::Map(_)) {
+            if let Some(why) = not_a_resource(doc) {
                 ctx.problem(
                     ProblemKind::BuildError,
                     doc,
-                    format!("a strategic merge patch is a mapping, not a {}", doc.type_name()),
+                    format!("invalid strategic merge patch: {why}; kustomize refuses it"),
                 );
                 continue;
             }
@@ -67,7 +67,7 @@ pub fn strategic_merge_field(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
 fn inline_yaml(k: &Kust, entry: &Node) -> Option<Vec<Node>> {
     let text = entry.as_str()?;
     let docs = parse_inline(k, entry, text).ok()?;
-    (!docs.is_empty() && docs.iter().all(|d| matches!(d.value, Value::Map(_)))).then_some(docs)
+    (!docs.is_empty() && docs.iter().all(|d| not_a_resource(d).is_none())).then_some(docs)
 }
 
 /// Parses inline patch `text` (the value of scalar `at` in kustomization `k`), placing every
@@ -198,11 +198,9 @@ pub fn patches_field(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
             json_patch(ctx, acc, first, &sel, &t, true);
             continue;
         }
-        if let Some(bad) = docs.iter().find(|d| !matches!(d.value, Value::Map(_))) {
-            let msg = format!(
-                "a patch is a strategic merge patch (a mapping) or a JSON patch (a list), not a {}",
-                bad.type_name()
-            );
+        if let Some((bad, why)) = docs.iter().find_map(|d| not_a_resource(d).map(|w| (d, w))) {
+            let msg =
+                format!("neither a strategic merge patch ({why}) nor a JSON patch (a list): kustomize refuses it");
             ctx.problem(ProblemKind::BuildError, bad, msg);
             continue;
         }
@@ -395,6 +393,34 @@ fn apply_smp(
     }
     r.node = node;
     true
+}
+
+/// Why kustomize would not read `doc` as a strategic merge patch (it reads patches as
+/// resources: a kind, a name unless a List, no null list items).
+fn not_a_resource(doc: &Node) -> Option<String> {
+    let Value::Map(_) = doc.value else {
+        return Some(format!("a strategic merge patch is a mapping, not a {}", doc.type_name()));
+    };
+    let kind = doc.get("kind").and_then(|k| k.scalar_text()).filter(|k| !k.is_empty() && k != "null");
+    let Some(kind) = kind else { return Some("the patch has no `kind`".into()) };
+    let name = doc.pointer("/metadata/name").and_then(|n| n.scalar_text()).filter(|n| !n.is_empty() && n != "null");
+    if name.is_none() && !kind.ends_with("List") {
+        return Some("the patch has no `metadata.name`".into());
+    }
+    let mut stack = vec![doc];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Seq(items) => {
+                if items.iter().any(Node::is_null) {
+                    return Some("the patch has an empty list item".into());
+                }
+                stack.extend(items.iter());
+            }
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// kustomize's `CopyMergeMetaDataFieldsFrom` on the patch: its labels and annotations are read

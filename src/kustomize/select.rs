@@ -70,10 +70,10 @@ impl Selector {
                 "kind" => s.kind = Some(re()?),
                 "name" => s.name = Some(re()?),
                 "namespace" => s.namespace = Some(re()?),
-                "labelSelector" => s.labels = Some(parse_requirements(&val).map_err(|e| format!("labelSelector: {e}"))?),
-                _ => {
-                    s.annotations = Some(parse_requirements(&val).map_err(|e| format!("annotationSelector: {e}"))?)
+                "labelSelector" => {
+                    s.labels = Some(parse_requirements(&val).map_err(|e| format!("labelSelector: {e}"))?)
                 }
+                _ => s.annotations = Some(parse_requirements(&val).map_err(|e| format!("annotationSelector: {e}"))?),
             }
         }
         s.text = if text.is_empty() { "(everything)".into() } else { text.join(",") };
@@ -322,7 +322,8 @@ mod tests {
         assert!(id("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}").matches(&r));
         assert!(id("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}").matches(&r));
         assert!(!id("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: web}").matches(&r));
-        let cr = res("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r, namespace: x}\n");
+        let cr =
+            res("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r, namespace: x}\n");
         assert!(id("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}").matches(&cr));
     }
 }
