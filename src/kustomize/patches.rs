@@ -463,4 +463,36 @@ mod tests {
                 .starts_with("inline patch is not valid YAML: ")
         );
     }
+
+    #[test]
+    fn built_patches_point_at_the_patch_and_leave_base_fields_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::write(
+            root.join("dep.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("kustomization.yaml"),
+            "resources: [dep.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n    spec:\n      template:\n        spec:\n          containers:\n          - name: web\n            livenessProbe:\n              httpGet: {path: /healthz, port: 8080}\n- target: {kind: Secret}\n  patch: '[{\"op\": \"add\", \"path\": \"/x\", \"value\": 1}]'\n",
+        )
+        .unwrap();
+        let roots = vec![root.clone()];
+        let display = |p: &std::path::Path| p.display().to_string();
+        let built = crate::kustomize::build(&root, &crate::kustomize::Options { roots: &roots, display: &display });
+        let dep = &built.resources[0].node;
+        let probe = dep.pointer("/spec/template/spec/containers/0/livenessProbe").unwrap();
+        assert_eq!(
+            (built.files.display(probe.src).ends_with("kustomization.yaml"), probe.pos),
+            (true, Pos::new(14, 15))
+        );
+        let image = dep.pointer("/spec/template/spec/containers/0/image").unwrap();
+        assert!(built.files.display(image.src).ends_with("dep.yaml"));
+        assert_eq!(image.pos.line, 10);
+        let name = dep.pointer("/metadata/name").unwrap();
+        assert!(built.files.display(name.src).ends_with("dep.yaml"), "the name keeps the base's node");
+        assert_eq!(built.problems.len(), 1, "{:?}", built.problems);
+        assert_eq!((built.problems[0].kind, built.problems[0].pos.line), (ProblemKind::PatchUnmatched, 15));
+    }
 }

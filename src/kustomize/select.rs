@@ -295,7 +295,7 @@ mod tests {
         let mut r = res(WEB);
         r.history.push((None, "web".into()));
         assert!(target("kind: Deployment").matches(&r));
-        assert!(target("kind: Deploy").matches(&r) == false);
+        assert!(!target("kind: Deploy").matches(&r));
         assert!(target("kind: Dep.*\ngroup: apps\nversion: v1").matches(&r));
         assert!(target("name: web").matches(&r), "the original name");
         assert!(target("name: pre-web").matches(&r), "the current name");
