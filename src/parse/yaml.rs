@@ -354,6 +354,16 @@ impl Builder<'_> {
                 }
             }
         };
+        // A block scalar that runs to the end of a file without a final newline has no final
+        // line break to keep (YAML 1.2 §8.1.1.2; libyaml and go-yaml agree); the parser adds one.
+        let text = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded
+                if !self.text.ends_with('\n') && self.text[span.end.index().min(self.text.len())..].trim().is_empty() =>
+            {
+                text.strip_suffix('\n').unwrap_or(text)
+            }
+            _ => text,
+        };
         let value = resolve(text, style, tag).map_err(|m| ParseError::new(pos, m))?;
         Ok(Node { pos, value, style, tag: tag.map(Tag::original), content, src: 0 })
     }
@@ -797,6 +807,14 @@ mod tests {
 
     fn at<'a>(n: &'a Node, ptr: &str) -> &'a Node {
         n.pointer(ptr).unwrap_or_else(|| panic!("no {ptr}"))
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_of_a_file_without_a_newline_ends_without_one() {
+        assert_eq!(root("a: |\n  x\n  y").get("a").unwrap().as_str(), Some("x\ny"));
+        assert_eq!(root("a: |\n  x\n  y\n").get("a").unwrap().as_str(), Some("x\ny\n"));
+        assert_eq!(root("a: >\n  x\n  y").get("a").unwrap().as_str(), Some("x y"));
+        assert_eq!(root("a: |\n  x\nb: 1").get("a").unwrap().as_str(), Some("x\n"));
     }
 
     #[test]
