@@ -92,6 +92,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--paved", default="target/debug/paved")
     ap.add_argument("--kustomize", default="kustomize")
+    ap.add_argument("--helm", default="helm", help="the helm CLI kustomize runs for helmCharts:")
     ap.add_argument("--roots", action="store_true", help="find the kustomization roots under each DIR")
     ap.add_argument("--list", action="store_true", help="with --roots: only print the roots, one per line")
     ap.add_argument("dirs", nargs="+")
@@ -102,7 +103,7 @@ def main():
         return
     bad = 0
     for d in dirs:
-        k, kerr = docs([a.kustomize, "build", d])
+        k, kerr = docs([a.kustomize, "build", "--enable-helm", "--helm-command", a.helm, d])
         p, perr = docs([a.paved, "render", d])
         if k is None or p is None:
             print(f"error   {d}: kustomize: {kerr or 'ok'} | paved: {perr or 'ok'}")
