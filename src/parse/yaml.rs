@@ -358,7 +358,8 @@ impl Builder<'_> {
         // line break to keep (YAML 1.2 §8.1.1.2; libyaml and go-yaml agree); the parser adds one.
         let text = match style {
             ScalarStyle::Literal | ScalarStyle::Folded
-                if !self.text.ends_with('\n') && self.text[span.end.index().min(self.text.len())..].trim().is_empty() =>
+                if !self.text.ends_with('\n')
+                    && self.text[span.end.index().min(self.text.len())..].trim().is_empty() =>
             {
                 text.strip_suffix('\n').unwrap_or(text)
             }

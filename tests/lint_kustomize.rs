@@ -1,0 +1,128 @@
+//! Kustomize in `paved lint` (issue 13), asserted exactly through JSON (rule, path, line,
+//! column) on fixture repositories under `tests/fixtures/kustomize/lint/`: overlays over one
+//! base (an `images:` entry that fixes a placeholder, one that sets `latest`, a patch that adds
+//! probes and security settings, a component, a generator whose hashed name a Deployment uses),
+//! a base finding several overlays share, a remote resource and a cycle.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{located, paved, run, text};
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/lint")
+}
+
+fn lint_json(dir: &Path, args: &[&str]) -> Value {
+    let out = run(paved().current_dir(dir).args(["lint", "--no-config", "--format", "json"]).args(args));
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out)))
+}
+
+fn f(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
+    (rule.to_string(), path.to_string(), line, col)
+}
+
+fn messages<'a>(v: &'a Value, rule: &str, path: &str) -> Vec<&'a str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == rule && x["path"] == path)
+        .filter_map(|x| x["message"].as_str())
+        .collect()
+}
+
+#[test]
+fn overlays_are_linted_as_built_and_findings_land_where_the_value_comes_from() {
+    let v = lint_json(&fixtures().join("app"), &[]);
+    // prod's images: entry pins the base's `image: api-image` placeholder and its patch adds the
+    // probes (on the paths cmd/api serves) and the security settings: nothing to report, and
+    // its patch file is never linted as a Deployment of its own. dev sets `newTag: latest`,
+    // probes a path nobody serves and adds a debug sidecar through a component; staging adds
+    // nothing, so the base's missing settings are reported once, at the base line, naming the
+    // overlays that deploy them.
+    let base = "base/deployment.yaml";
+    let side = "components/debug-sidecar/sidecar.yaml";
+    assert_eq!(
+        located(&v["findings"]),
+        vec![
+            f("capabilities-not-dropped", base, 18, 9),
+            f("liveness-probe-missing", base, 18, 9),
+            f("privilege-escalation-allowed", base, 18, 9),
+            f("readiness-probe-missing", base, 18, 9),
+            f("run-as-non-root", base, 18, 9),
+            f("capabilities-not-dropped", side, 9, 9),
+            f("liveness-probe-missing", side, 9, 9),
+            f("privilege-escalation-allowed", side, 9, 9),
+            f("read-only-root-fs-missing", side, 9, 9),
+            f("readiness-probe-missing", side, 9, 9),
+            f("resource-limits-missing", side, 9, 9),
+            f("resource-requests-missing", side, 9, 9),
+            f("run-as-non-root", side, 9, 9),
+            f("image-latest-tag", side, 10, 16),
+            f("image-latest-tag", "overlays/dev/kustomization.yaml", 11, 11),
+            f("probe-path-unserved", "overlays/dev/probes.yaml", 12, 19),
+        ]
+    );
+    // Shared base lines name every root that reaches them; the rest name theirs.
+    let shared = messages(&v, "run-as-non-root", base);
+    assert!(
+        shared[0].ends_with("(kustomizations overlays/dev, overlays/staging; built Deployment \"api\")"),
+        "{shared:?}"
+    );
+    let probes = messages(&v, "liveness-probe-missing", base);
+    assert!(probes[0].ends_with("(kustomization overlays/staging, built Deployment \"api\")"), "{probes:?}");
+    // The cross-file rule sees through the overlay: the image is the one the Dockerfile builds
+    // (linked by the overlay's newName), whose Go code serves /healthz and /readyz.
+    let unserved = messages(&v, "probe-path-unserved", "overlays/dev/probes.yaml");
+    assert!(unserved[0].contains("/live") && unserved[0].contains("(routes: /healthz, /readyz)"), "{unserved:?}");
+    // A `# paved:ignore` in the base applies to every overlay's finding there.
+    assert_eq!(located(&v["suppressed"]), vec![f("read-only-root-fs-missing", base, 18, 9)]);
+    let paths: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|x| x["path"].as_str()).collect();
+    assert!(!paths.iter().any(|p| p.starts_with("overlays/prod")), "{paths:?}");
+}
+
+#[test]
+fn a_kustomization_render_is_its_build_with_hashed_generator_names() {
+    let out = run(paved().current_dir(fixtures().join("app")).args(["render", "overlays/prod"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let built = String::from_utf8_lossy(&out.stdout);
+    // The generated ConfigMap gets kustomize's content hash, the prefix and the namespace, and
+    // the Deployment's envFrom follows it.
+    let name = "prod-api-config-hf678c7m2b";
+    assert_eq!(built.matches(name).count(), 2, "{built}");
+    assert!(built.contains("image: ghcr.io/acme/api:v1.2.3"), "{built}");
+    assert!(built.contains("namespace: prod"), "{built}");
+}
+
+#[test]
+fn remote_resources_are_not_fetched_and_cycles_are_found() {
+    let v = lint_json(&fixtures(), &["remote", "cycle"]);
+    assert_eq!(
+        located(&v["findings"]),
+        vec![
+            f("kustomize-build-error", "cycle/b/kustomization.yaml", 4, 3),
+            f("kustomize-remote-resource", "remote/kustomization.yaml", 4, 3),
+        ]
+    );
+    let msgs: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|x| x["message"].as_str()).collect();
+    assert!(msgs[0].starts_with("kustomization cycle: cycle/a → cycle/b → cycle/a"), "{msgs:?}");
+    assert!(msgs[1].contains("was not built: paved never fetches"), "{msgs:?}");
+    // The rest of the remote root is built and linted: its Namespace is read.
+    assert!(v["summary"]["files"].as_u64().unwrap() >= 5, "{}", v["summary"]);
+    // A remote base is a warning: it does not fail the default gate; the cycle does.
+    let out = run(paved().current_dir(fixtures()).args(["lint", "--no-config", "remote"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn paths_outside_the_lint_roots_are_findings_not_reads() {
+    // Linting one overlay alone: its base is outside what was asked for.
+    let v = lint_json(&fixtures().join("app/overlays/staging"), &["."]);
+    assert_eq!(located(&v["findings"]), vec![f("kustomize-build-error", "kustomization.yaml", 5, 3)]);
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("\"../../base\" leaves the lint roots"), "{msg}");
+}
