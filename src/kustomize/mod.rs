@@ -101,11 +101,23 @@ pub struct Resource {
     pub needs_hash: bool,
     /// For generated objects: `create`, `merge` or `replace` (generator `behavior`).
     pub behavior: Option<String>,
+    /// The `namePrefix:`/`nameSuffix:` values applied to the object, innermost kustomization
+    /// first (kustomize's prefixes/suffixes build annotations): when several renamed objects had
+    /// the referenced name, a reference follows the one renamed like its referrer.
+    pub prefixes: Vec<String>,
+    pub suffixes: Vec<String>,
 }
 
 impl Resource {
     pub fn new(node: Node) -> Self {
-        Self { node, history: Vec::new(), needs_hash: false, behavior: None }
+        Self {
+            node,
+            history: Vec::new(),
+            needs_hash: false,
+            behavior: None,
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+        }
     }
 
     pub fn api_version(&self) -> &str {
