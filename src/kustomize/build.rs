@@ -3,7 +3,8 @@
 //! components (applied to what is accumulated so far), then the built-in transformers —
 //! patchesStrategicMerge, patches, namespace, namePrefix/nameSuffix, labels, annotations,
 //! patchesJson6902, replicas, images, replacements — and the `transformers:` field. At the root
-//! only: hash suffixes on generated names, name references, output order.
+//! only: hash suffixes on generated names, name references, output order. As in kustomize
+//! v5.8.0, a sub-kustomization or component without `namespace:` takes its parent's.
 
 use std::path::{Path, PathBuf};
 
