@@ -257,6 +257,32 @@ if [ "$SCALED" = 1 ]; then
   done
 fi
 
+# 4b. Kustomize: one `paved lint` of the corpus's kustomization trees (every root built
+# in-process, then linted) against one `kustomize build` per root (output discarded).
+KDIR="$WORK/kustomize"
+if [ ! -d "$KDIR" ]; then
+  mkdir -p "$KDIR"
+  (cd /work/shared/corpus && for d in gorepos/metrics-server/manifests gorepos/podinfo/deploy gorepos/podinfo/kustomize \
+    gorepos/source-controller/config manifests/microservices-demo/kustomize manifests/microservices-demo/kubernetes-manifests; do
+    cp -r --parents "$d" "$KDIR/"
+  done
+  find manifests/kubebuilder-testdata -type d -name config -exec cp -r --parents {} "$KDIR/" \;)
+fi
+python3 "$REPO/scripts/kustomize-diff.py" --roots --list "$KDIR" >"$WORK/kustomize-roots.txt"
+nroots=$(wc -l <"$WORK/kustomize-roots.txt" | tr -d ' ')
+nk=$(find "$KDIR" -type f | wc -l | tr -d ' ')
+"${MEASURE[@]}" --name "paved lint" --role paved --group kustomize --surface kustomizations --files "$nk" \
+  --note "$nroots roots built and linted in one run" --stdout "$OUTS/kustomize-paved.json" --cwd "$KDIR" -- \
+  "$PAVED" lint --no-config --no-default-excludes --format json .
+if have kustomize; then
+  "${MEASURE[@]}" --name "kustomize build (once per root)" --vs "paved lint" --group kustomize \
+    --surface kustomizations --files "$nk" --note "$nroots roots, build only (no lint); $(kustomize version)" \
+    --ok-codes 0 --stdout "$OUTS/kustomize-builds.txt" --cwd "$KDIR" -- \
+    bash -c 'while read -r r; do kustomize build "$r" >/dev/null || exit 1; done <"$1"' _ "$WORK/kustomize-roots.txt"
+else
+  log "no kustomize on PATH (scripts/setup-test-tools.sh installs it): its row is skipped"
+fi
+
 # 5. `paved new`: 100 runs, median (hyperfine when available).
 NEWDIR="$WORK/new"
 rm -rf "$NEWDIR"

@@ -44,7 +44,7 @@ TIMEOUT="${TIMEOUT:-10}"
 MAX_LEN="${MAX_LEN:-16384}"
 SANITIZER="${SANITIZER:-address}"
 PAVED_CORPUS="${PAVED_CORPUS:-$ROOT/../shared/corpus}"
-TARGETS=(yaml dockerfile makefile shell input pipeline suppress golang gotemplate)
+TARGETS=(yaml dockerfile makefile shell input pipeline suppress golang gotemplate kustomize)
 # pipeline's first byte picks the file kind, in the order of fuzz/src/lib.rs KINDS.
 declare -A KIND_BYTE=([dockerfile]=0 [makefile]=1 [github]=2 [gitlab]=3 [yaml]=4 [shell]=5 [gomod]=6 [circleci]=7 [ko]=8)
 

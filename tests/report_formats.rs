@@ -137,6 +137,7 @@ fn report(shift: u32) -> Report {
             s
         },
         charts: Vec::new(),
+        kustomizations: Vec::new(),
         skipped: Vec::new(),
         policy_errors: Vec::new(),
         // Errors and warnings fail, info does not: JUnit shows both sides of the threshold.

@@ -19,7 +19,7 @@ use serde_json::Value;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, by the name of its fuzz_targets/ file and its tests/fixtures/fuzz/ folder.
-pub const TARGETS: [Target; 9] = [
+pub const TARGETS: [Target; 10] = [
     ("yaml", yaml),
     ("dockerfile", dockerfile),
     ("makefile", makefile),
@@ -29,6 +29,7 @@ pub const TARGETS: [Target; 9] = [
     ("suppress", suppress),
     ("golang", golang),
     ("gotemplate", gotemplate),
+    ("kustomize", kustomize),
 ];
 
 /// Each kind with a path that `discover::classify` gives it (`Go` sources have their own
@@ -204,4 +205,40 @@ pub fn gotemplate(data: &[u8]) {
     let _ = engine.render("t", data);
     engine.set_strict(true);
     let _ = engine.render("t", data);
+}
+
+/// Where [`kustomize`] writes each part of its input (parts are separated by NUL bytes): a root
+/// kustomization, a resource, a patch, a base kustomization and its resource.
+pub const KUSTOMIZE_FILES: [&str; 5] =
+    ["kustomization.yaml", "a.yaml", "patch.yaml", "base/kustomization.yaml", "base/b.yaml"];
+
+/// The Kustomize build on a small tree written from the input, then the emitted YAML read back:
+/// it must parse, and hold the same objects (`paved render` and `paved lint` rely on both).
+pub fn kustomize(data: &[u8]) {
+    use std::path::Path;
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("paved-fuzz-kustomize-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(d.join("base"));
+        d
+    });
+    for (i, part) in data.split(|&b| b == 0).chain(std::iter::repeat(&[][..])).take(KUSTOMIZE_FILES.len()).enumerate() {
+        let _ = std::fs::write(dir.join(KUSTOMIZE_FILES[i]), part);
+    }
+    let roots = [std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())];
+    let show = |p: &Path| p.display().to_string();
+    let built = paved::kustomize::build(dir, &paved::kustomize::Options { roots: &roots, display: &show });
+    for emitted in
+        [paved::kustomize::emit::emit(&built.resources), paved::kustomize::emit::emit_sorted(&built.resources)]
+    {
+        let back = parse_stream(&emitted.text, &Limits::default())
+            .unwrap_or_else(|e| panic!("emitted YAML does not parse ({e}):\n{}", emitted.text));
+        let back: Vec<Value> = back.iter().map(|d| d.root.to_json()).collect();
+        let objects: Vec<Value> = built.resources.iter().map(|r| r.node.to_json()).collect();
+        assert_eq!(back, objects, "emitted YAML reads back differently:\n{}", emitted.text);
+        let lines = emitted.text.lines().count() as u32;
+        for line in 1..=lines {
+            assert!(emitted.map.origin(line, 1).is_some(), "output line {line} has no origin");
+        }
+    }
 }

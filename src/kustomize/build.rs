@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::config::TransformerConfig;
 use super::load::{Loader, Refused, Target};
 use super::{Built, Files, Options, Problem, ProblemKind, Resource};
-use super::{builtin, generators, images, labels, names, namespace, order, patches, replacements, replicas};
+use super::{builtin, generators, helm, images, labels, names, namespace, order, patches, replacements, replicas};
 use crate::parse::Pos;
 use crate::parse::yaml::{Node, Value};
 
@@ -69,6 +69,9 @@ pub struct Ctx<'a> {
     pub problems: Vec<Problem>,
     /// The kustomization directories being built, outermost first (to find cycles).
     stack: Vec<PathBuf>,
+    /// The namespace a kustomization above the current one sets: `helmCharts:` without a
+    /// namespace of their own render into it (kustomize's helmRootNamespace).
+    helm_root_namespace: Option<String>,
 }
 
 /// Fields paved builds. Anything else in a kustomization is an `Unsupported` problem.
@@ -99,13 +102,18 @@ const KNOWN_FIELDS: &[&str] = &[
     "transformers",
     "helmCharts",
     "helmGlobals",
-    "buildMetadata",
     "sortOptions",
 ];
 
 impl<'a> Ctx<'a> {
     pub fn new(opts: &'a Options<'a>) -> Self {
-        Self { loader: Loader { opts }, files: Files::default(), problems: Vec::new(), stack: Vec::new() }
+        Self {
+            loader: Loader { opts },
+            files: Files::default(),
+            problems: Vec::new(),
+            stack: Vec::new(),
+            helm_root_namespace: None,
+        }
     }
 
     pub fn problem(&mut self, kind: ProblemKind, node: &Node, message: impl Into<String>) {
@@ -295,6 +303,8 @@ impl<'a> Ctx<'a> {
             }
         }
         generators::run(self, k, acc);
+        let parent_namespace = self.helm_root_namespace.clone();
+        helm::inflate(self, k, acc, parent_namespace.as_deref());
         for entry in k.list("components").to_vec() {
             match self.resolve(k, &entry, "component") {
                 Some(Target::Dir(dir)) => {
@@ -358,7 +368,12 @@ impl<'a> Ctx<'a> {
                 let Some(mut sub) = self.load_kustomization(&dir, Some(entry), false) else { return };
                 inherit_namespace(k, &mut sub);
                 let mut sub_acc = Acc::new();
+                let outer = self.helm_root_namespace.clone();
+                if let Some(ns) = k.get("namespace").and_then(Node::as_str).filter(|n| !n.is_empty()) {
+                    self.helm_root_namespace = Some(ns.to_string());
+                }
                 self.accumulate_target(&sub, &mut sub_acc);
+                self.helm_root_namespace = outer;
                 for r in sub_acc.resources {
                     self.append(entry, r, acc);
                 }

@@ -23,6 +23,8 @@ pub struct TransformerConfig {
     pub name_suffix: Vec<FieldSpec>,
     pub namespace: Vec<FieldSpec>,
     pub common_labels: Vec<FieldSpec>,
+    /// `labels:` of a configuration: fields every `labels:` entry sets, with or without selectors.
+    pub labels: Vec<FieldSpec>,
     pub template_labels: Vec<FieldSpec>,
     pub common_annotations: Vec<FieldSpec>,
     pub name_reference: Vec<NameBackRef>,
@@ -42,7 +44,7 @@ const DEFAULTS: [(&str, &str); 8] = [
     ("replicas.yaml", include_str!("fieldspecs/replicas.yaml")),
 ];
 
-fn field_spec(n: &Node) -> Option<FieldSpec> {
+pub fn field_spec(n: &Node) -> Option<FieldSpec> {
     let s = |k: &str| n.get(k).and_then(tree::scalar).unwrap_or_default();
     Some(FieldSpec {
         group: s("group"),
@@ -53,7 +55,7 @@ fn field_spec(n: &Node) -> Option<FieldSpec> {
     })
 }
 
-fn specs(n: Option<&Node>) -> Vec<FieldSpec> {
+pub fn specs(n: Option<&Node>) -> Vec<FieldSpec> {
     n.and_then(Node::as_seq).unwrap_or_default().iter().filter_map(field_spec).collect()
 }
 
@@ -66,8 +68,14 @@ fn push_unique<T: PartialEq>(to: &mut Vec<T>, from: Vec<T>) {
 }
 
 impl TransformerConfig {
-    /// kustomize's built-in configuration.
+    /// kustomize's built-in configuration (parsed once per process).
     pub fn defaults() -> Self {
+        static DEFAULTS_PARSED: std::sync::LazyLock<TransformerConfig> =
+            std::sync::LazyLock::new(TransformerConfig::parse_defaults);
+        DEFAULTS_PARSED.clone()
+    }
+
+    fn parse_defaults() -> Self {
         let mut c = Self::default();
         for (name, text) in DEFAULTS {
             let docs = yaml::parse_stream(text, &yaml::Limits::default())
@@ -101,6 +109,7 @@ impl TransformerConfig {
             name_suffix: specs(n.get("nameSuffix")),
             namespace: specs(n.get("namespace")),
             common_labels: specs(n.get("commonLabels")),
+            labels: specs(n.get("labels")),
             template_labels: specs(n.get("templateLabels")),
             common_annotations: specs(n.get("commonAnnotations")),
             name_reference,
@@ -116,6 +125,7 @@ impl TransformerConfig {
         push_unique(&mut self.name_suffix, other.name_suffix);
         push_unique(&mut self.namespace, other.namespace);
         push_unique(&mut self.common_labels, other.common_labels);
+        push_unique(&mut self.labels, other.labels);
         push_unique(&mut self.template_labels, other.template_labels);
         push_unique(&mut self.common_annotations, other.common_annotations);
         push_unique(&mut self.images, other.images);

@@ -92,7 +92,8 @@ fn walk(node: &mut Node, segs: &[Segment], at: Origin, make: Option<&dyn Fn() ->
         Segment::Key(k) | Segment::Each(k) | Segment::Matching(k, _, _) => k.as_str(),
     };
     if tree::get_mut(node, key).is_none_or(|n| n.is_null()) {
-        let Some(make) = make else { return };
+        // kyaml never creates a sequence a path names with `[]`: it only looks it up.
+        let Some(make) = make.filter(|_| matches!(first, Segment::Key(_))) else { return };
         if !matches!(node.value, Value::Map(_)) {
             return;
         }
@@ -149,6 +150,13 @@ mod tests {
             count += 1;
         });
         assert_eq!((count, tree::str_at(&n, &["metadata", "labels", "app"])), (1, Some("web")));
+        let spec = FieldSpec {
+            path: "spec/volumeClaimTemplates[]/metadata/labels".into(),
+            create: true,
+            ..FieldSpec::default()
+        };
+        spec.visit(&mut n, Origin::default(), Some(&make), &mut |_| panic!("no claim templates to label"));
+        assert!(n.get("spec").unwrap().get("volumeClaimTemplates").is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! Layout: [`load`] reads files inside the roots; [`build`] walks a kustomization (resources,
 //! components, generators, then the transformers in kustomize's order); one module per field
 //! family ([`patches`] with [`merge`], [`json6902`] and [`select`]; [`names`], [`namespace`],
-//! [`labels`], [`images`], [`replicas`], [`generators`], [`replacements`], [`builtin`] for the
+//! [`labels`], [`images`], [`replicas`], [`generators`], [`helm`] (`helmCharts:`), [`replacements`], [`builtin`] for the
 //! `transformers:` field); [`config`] and [`fieldspec`] hold kustomize's field specs (the
 //! built-in ones and a kustomization's `configurations:`); [`order`] sorts the output; [`emit`]
 //! writes it as YAML with a map from each output line back to its origin.
@@ -25,6 +25,7 @@ pub mod config;
 pub mod emit;
 pub mod fieldspec;
 pub mod generators;
+pub mod helm;
 pub mod images;
 pub mod json6902;
 pub mod labels;
@@ -106,6 +107,8 @@ pub struct Resource {
     /// the referenced name, a reference follows the one renamed like its referrer.
     pub prefixes: Vec<String>,
     pub suffixes: Vec<String>,
+    /// Rendered from `helmCharts:`: the namespace transformer leaves it alone (Helm set it).
+    pub helm_generated: bool,
 }
 
 impl Resource {
@@ -117,6 +120,7 @@ impl Resource {
             behavior: None,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            helm_generated: false,
         }
     }
 

@@ -12,6 +12,10 @@ pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 pub const HELM_RENDER_ERROR: &str = "helm-render-error";
 pub const HELM_DEPENDENCY_MISSING: &str = "helm-dependency-missing";
+pub const KUSTOMIZE_BUILD_ERROR: &str = "kustomize-build-error";
+pub const KUSTOMIZE_REMOTE_RESOURCE: &str = "kustomize-remote-resource";
+pub const KUSTOMIZE_PATCH_UNMATCHED: &str = "kustomize-patch-unmatched";
+pub const KUSTOMIZE_UNSUPPORTED: &str = "kustomize-unsupported";
 
 fn internal(id: &str, severity: Severity, title: &str, description: &str, rationale: &str, fix: &str) -> RuleMeta {
     RuleMeta {
@@ -64,6 +68,51 @@ pub fn internal_rules() -> Vec<RuleMeta> {
              template` without it fails.",
             "Vendor the dependency (`helm dependency build`, committing `charts/`), or lint the chart where \
              its dependencies are built.",
+        ),
+        internal(
+            KUSTOMIZE_BUILD_ERROR,
+            Severity::Error,
+            "Kustomization cannot be built",
+            "Part of a kustomization cannot be built as `kustomize build` would: a file or directory it \
+             names is missing, is not valid YAML, leaves the lint roots or breaks kustomize's load \
+             restriction; kustomizations form a cycle; an object is defined twice; a patch or \
+             replacement cannot be applied. The finding points at the line that names it.",
+            "What paved cannot build it cannot check, and `kustomize build` (so the deploy) fails on most \
+             of these.",
+            "Fix the entry at the reported line: the path, the YAML, or the patch.",
+        ),
+        internal(
+            KUSTOMIZE_REMOTE_RESOURCE,
+            Severity::Warning,
+            "Kustomization uses a remote resource",
+            "A kustomization names a URL or git repository in `resources:`, `components:` or a patch. \
+             paved never fetches: the root is built and linted without it, and this finding points at \
+             the entry.",
+            "What a remote base deploys is not checked, and it can change under the same reference unless \
+             pinned to a commit.",
+            "Vendor the base into the repository (or lint it where it lives), and pin remote references to a \
+             commit or tag.",
+        ),
+        internal(
+            KUSTOMIZE_PATCH_UNMATCHED,
+            Severity::Warning,
+            "Kustomize patch matches nothing",
+            "A patch (or replacement target) selects no object of the build, so it changes nothing: \
+             `kustomize build` fails for a strategic-merge patch without a target, and ignores a \
+             `target:` that selects nothing.",
+            "A patch that matches nothing is usually a renamed object or a typo in the selector: the \
+             setting it was meant to apply (a probe, a security context) is missing from what deploys.",
+            "Fix the patch's target (kind, name, namespace, selectors) or remove the patch.",
+        ),
+        internal(
+            KUSTOMIZE_UNSUPPORTED,
+            Severity::Warning,
+            "Kustomization uses something paved does not build",
+            "A kustomization field or transformer plugin paved's in-process build does not support: the \
+             build goes on without it, and the finding names it.",
+            "What the unsupported field would change in the output is not linted.",
+            "Lint the output of `kustomize build` instead (`kustomize build DIR > out.yaml; paved lint \
+             out.yaml`), or ask for the field to be supported.",
         ),
         internal(
             SUPPRESSION_WITHOUT_REASON,

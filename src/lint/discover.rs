@@ -120,6 +120,9 @@ pub struct Discovery {
     pub files: Vec<Candidate>,
     /// Helm chart directories (where to read, display form), claimed as units.
     pub charts: Vec<(PathBuf, String)>,
+    /// Directories holding a kustomization (where to read, display form). Their files are still
+    /// in `files`: the linter decides which ones the builds use.
+    pub kustomizations: Vec<(PathBuf, String)>,
     /// Paths that could not be walked, with the reason (reported as findings by the caller).
     pub errors: Vec<(String, String)>,
     /// What the default exclusions skipped, by excluded directory (display form with a
@@ -134,6 +137,10 @@ pub struct Skipped {
     pub files: usize,
     pub reason: &'static str,
 }
+
+/// The reason of a [`Skipped`] entry for YAML files next to a kustomization that no build uses
+/// (not a default exclusion: `--no-default-excludes` does not lint them).
+pub const UNUSED_BY_KUSTOMIZATION: &str = "YAML next to a kustomization that no build uses";
 
 /// Directories none of whose files are linted by default, with the reason shown to users.
 const EXCLUDED_ALL: [(&str, &str); 5] = [
@@ -250,6 +257,11 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
         entry.0 += 1;
         true
     };
+    let excluded = |root: &Path, path: &Path| -> bool {
+        !excludes.disabled
+            && excluded_by(&components_below(path, root), None).is_some()
+            && !excludes.include.is_some_and(|inc| inc(path))
+    };
     for root in roots {
         let meta = match std::fs::symlink_metadata(root) {
             Ok(m) => m,
@@ -261,6 +273,13 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
         if meta.is_file() || (meta.file_type().is_symlink() && root.is_file()) {
             // A file named explicitly is linted even when .gitignore would skip it; an unknown
             // name is read as YAML if it looks like YAML, else reported.
+            let name = root.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if crate::kustomize::KUSTOMIZATION_FILES.contains(&name)
+                && let Some(dir) = root.parent()
+            {
+                let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+                out.kustomizations.push((dir.to_path_buf(), display_path(dir, cwd)));
+            }
             match classify(root) {
                 Some(kind) => out.files.push(Candidate { path: root.clone(), display: display_path(root, cwd), kind }),
                 None => out.errors.push((display_path(root, cwd), "paved does not know how to lint this file".into())),
@@ -306,6 +325,10 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
                 continue;
             }
             if ft.is_dir() {
+                if crate::kustomize::kustomization_file(path).is_some() && !is_chart_dir(path) && !excluded(root, path)
+                {
+                    out.kustomizations.push((path.to_path_buf(), display_path(path, cwd)));
+                }
                 if entry.depth() > 0 && is_chart_dir(path) {
                     // A skipped chart is still claimed: its templates are not manifests.
                     if !skip(root, path, None) {
@@ -327,6 +350,8 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
     }
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.files.dedup_by(|a, b| a.display == b.display);
+    out.kustomizations.sort_by(|a, b| a.1.cmp(&b.1));
+    out.kustomizations.dedup_by(|a, b| a.1 == b.1);
     out.skipped = skipped.into_iter().map(|(path, (files, reason))| Skipped { path, files, reason }).collect();
     out
 }

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod kustomize;
 pub mod policy;
 pub mod policy_test;
 pub mod repo;
@@ -89,6 +90,8 @@ pub struct Report {
     pub sources: Sources,
     /// Helm chart directories found, each rendered and linted as a unit.
     pub charts: Vec<String>,
+    /// Kustomization roots found, each built and linted as a unit.
+    pub kustomizations: Vec<String>,
     /// What the default exclusions skipped, per excluded directory.
     pub skipped: Vec<discover::Skipped>,
     /// Policy evaluation failures: these make the run exit 2.
@@ -373,15 +376,52 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut found = discover::discover_with(&options.paths, &cwd, excludes);
     found.files.retain(|c| !config.excluded(&c.path));
     found.charts.retain(|(dir, _)| !config.excluded(dir));
+    found.kustomizations.retain(|(dir, _)| !config.excluded(dir));
+
+    // Kustomizations: the roots are built first, since the YAML files they read are linted
+    // through them and not on their own.
+    let (kustomize_roots, _unused_components) = kustomize::roots(&found.kustomizations);
+    let show = kustomize::displayer(&options.paths, &cwd);
+    let mut kustomized: Vec<kustomize::LintedRoot> = kustomize_roots
+        .par_iter()
+        .map(|(dir, display)| {
+            kustomize::lint_root(dir, display, &ctx.roots, &show, &mut |doc_display, text| {
+                lint_rendered(&engines, &ctx, doc_display, text)
+            })
+        })
+        .collect();
+    let used = kustomize::used_by_builds(&kustomized);
+    let kustomize_files = used.len();
+    let kustomization_dirs: HashSet<PathBuf> =
+        found.kustomizations.iter().filter_map(|(d, _)| std::fs::canonicalize(d).ok()).collect();
+    let mut unused: std::collections::BTreeMap<String, usize> = Default::default();
+    found.files.retain(|c| {
+        if !kustomize::linted_through_builds(&c.path) {
+            return true;
+        }
+        let Ok(canon) = std::fs::canonicalize(&c.path) else { return true };
+        if used.contains(&canon) {
+            return false;
+        }
+        match canon.parent() {
+            Some(dir) if kustomization_dirs.contains(dir) => {
+                let shown = c.display.rsplit_once('/').map_or(".", |(d, _)| d);
+                *unused.entry(format!("{shown}/")).or_default() += 1;
+                false
+            }
+            _ => true,
+        }
+    });
     let mut results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
     let mut report = Report {
         findings: Vec::new(),
         suppressed: Vec::new(),
-        files: found.files.len(),
+        files: found.files.len() + kustomize_files,
         rules,
         sources: Sources::default(),
         charts: found.charts.iter().map(|(_, d)| d.clone()).collect(),
+        kustomizations: kustomize_roots.iter().map(|(_, d)| d.clone()).collect(),
         skipped: std::mem::take(&mut found.skipped),
         policy_errors: Vec::new(),
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
@@ -390,6 +430,12 @@ pub fn run(options: &Options) -> Result<Report> {
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));
     }
+    report.skipped.extend(unused.into_iter().map(|(path, files)| discover::Skipped {
+        path,
+        files,
+        reason: discover::UNUSED_BY_KUSTOMIZATION,
+    }));
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
 
     // Helm charts: rendered, linted as manifests, findings mapped back into the chart. Their
     // workloads join the repository model, so cross-file rules see charts as well as manifests.
@@ -418,6 +464,7 @@ pub fn run(options: &Options) -> Result<Report> {
         .iter_mut()
         .filter_map(|r| r.facts.take())
         .chain(templates.iter_mut().flatten().filter_map(|t| t.lint.facts.take()))
+        .chain(kustomized.iter_mut().filter_map(|k| k.lint.facts.take()))
         .collect();
     let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
     drop(facts);
@@ -464,6 +511,21 @@ pub fn run(options: &Options) -> Result<Report> {
             report.files += 1;
             add_chart_file(&mut report, ctx.config, m);
         }
+    }
+
+    // Kustomization roots: suppressed in rendered coordinates (annotations), then moved to the
+    // files that produced each value, shared findings merged, and each file's comments applied.
+    let mut settled = Vec::new();
+    for mut k in kustomized {
+        let mut found = std::mem::take(&mut k.lint.findings);
+        found.extend(repo_findings.remove(&k.unit).unwrap_or_default());
+        found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        found.dedup();
+        let (kept, suppressed) = suppress::apply(&k.unit, found, &k.lint.suppressions, &|rule| ctx.state(rule));
+        settled.push((k, kept, suppressed));
+    }
+    for m in kustomize::settle(settled, &|rule| ctx.state(rule)) {
+        add_chart_file(&mut report, ctx.config, m);
     }
 
     // Cross-file findings in files that were not linted themselves (should not happen).

@@ -96,19 +96,23 @@ pub fn render(report: &Report, color: bool) -> String {
         )
     };
     let _ = writeln!(out, "{summary}");
-    if !report.skipped.is_empty() {
-        let total: usize = report.skipped.iter().map(|s| s.files).sum();
-        let list: Vec<String> = report.skipped.iter().take(5).map(|s| format!("{} ({})", s.path, s.files)).collect();
-        let more = report.skipped.len().saturating_sub(5);
+    let (unused, excluded): (Vec<_>, Vec<_>) =
+        report.skipped.iter().partition(|s| s.reason == crate::lint::discover::UNUSED_BY_KUSTOMIZATION);
+    for (list, what, after) in [
+        (excluded, "by default exclusions", " (--no-default-excludes lints them)"),
+        (unused, "next to kustomizations that no build uses", ""),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let total: usize = list.iter().map(|s| s.files).sum();
+        let shown: Vec<String> = list.iter().take(5).map(|s| format!("{} ({})", s.path, s.files)).collect();
+        let more = list.len().saturating_sub(5);
         let more = if more > 0 { format!(" and {more} more") } else { String::new() };
         let _ = writeln!(
             out,
             "{}",
-            st.dim.apply_to(format!(
-                "Skipped {} by default exclusions: {}{more} (--no-default-excludes lints them).",
-                plural(total, "file"),
-                list.join(", ")
-            ))
+            st.dim.apply_to(format!("Skipped {} {what}: {}{more}{after}.", plural(total, "file"), shown.join(", ")))
         );
     }
     out
