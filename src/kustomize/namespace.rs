@@ -154,8 +154,11 @@ pub fn transform(ctx: &mut Ctx, acc: &mut Acc, at: &Node, ns: &str, unset_only: 
     }
 }
 
+/// Rendered from `helmCharts:` (kustomize marks such objects with a build annotation).
 fn helm_generated(r: &Resource) -> bool {
-    tree::str_at(&r.node, &["metadata", "annotations", "internal.config.kubernetes.io/helm-generated"]) == Some("true")
+    r.helm_generated
+        || tree::str_at(&r.node, &["metadata", "annotations", "internal.config.kubernetes.io/helm-generated"])
+            == Some("true")
 }
 
 /// The `namespace` of the binding subjects `mode` selects, created where absent.
