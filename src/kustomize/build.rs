@@ -3,7 +3,8 @@
 //! components (applied to what is accumulated so far), then the built-in transformers —
 //! patchesStrategicMerge, patches, namespace, namePrefix/nameSuffix, labels, annotations,
 //! patchesJson6902, replicas, images, replacements — and the `transformers:` field. At the root
-//! only: hash suffixes on generated names, name references, output order.
+//! only: hash suffixes on generated names, name references, output order. As in kustomize
+//! v5.8.0, a sub-kustomization or component without `namespace:` takes its parent's.
 
 use std::path::{Path, PathBuf};
 
@@ -310,7 +311,8 @@ impl<'a> Ctx<'a> {
                     if self.cycle(&entry, &dir) {
                         continue;
                     }
-                    if let Some(c) = self.load_kustomization(&dir, Some(&entry), true) {
+                    if let Some(mut c) = self.load_kustomization(&dir, Some(&entry), true) {
+                        inherit_namespace(k, &mut c);
                         self.accumulate_target(&c, acc);
                     }
                 }
@@ -363,7 +365,8 @@ impl<'a> Ctx<'a> {
                 if self.cycle(entry, &dir) {
                     return;
                 }
-                let Some(sub) = self.load_kustomization(&dir, Some(entry), false) else { return };
+                let Some(mut sub) = self.load_kustomization(&dir, Some(entry), false) else { return };
+                inherit_namespace(k, &mut sub);
                 let mut sub_acc = Acc::new();
                 let outer = self.helm_root_namespace.clone();
                 if let Some(ns) = k.get("namespace").and_then(Node::as_str).filter(|n| !n.is_empty()) {
@@ -414,6 +417,18 @@ impl<'a> Ctx<'a> {
         }
         acc.resources.push(r);
     }
+}
+
+/// kustomize v5.8.0 gives a kustomization (or component) without a `namespace:` its parent's,
+/// so its own transformers already see it (`accumulateDirectory`; v5.8.1 reverted this). The
+/// value keeps the parent's origin.
+fn inherit_namespace(parent: &Kust, child: &mut Kust) {
+    let set = |n: &Node| super::tree::scalar(n).is_some_and(|s| !s.is_empty());
+    let Some(ns) = parent.get("namespace").filter(|n| set(n)) else { return };
+    if child.get("namespace").is_some_and(set) {
+        return;
+    }
+    super::tree::set(&mut child.node, "namespace", ns.clone());
 }
 
 /// Same group, version, kind, namespace and name (kustomize's resource id; `default` and no

@@ -102,13 +102,26 @@ pub struct Resource {
     pub needs_hash: bool,
     /// For generated objects: `create`, `merge` or `replace` (generator `behavior`).
     pub behavior: Option<String>,
+    /// The `namePrefix:`/`nameSuffix:` values applied to the object, innermost kustomization
+    /// first (kustomize's prefixes/suffixes build annotations): when several renamed objects had
+    /// the referenced name, a reference follows the one renamed like its referrer.
+    pub prefixes: Vec<String>,
+    pub suffixes: Vec<String>,
     /// Rendered from `helmCharts:`: the namespace transformer leaves it alone (Helm set it).
     pub helm_generated: bool,
 }
 
 impl Resource {
     pub fn new(node: Node) -> Self {
-        Self { node, history: Vec::new(), needs_hash: false, behavior: None, helm_generated: false }
+        Self {
+            node,
+            history: Vec::new(),
+            needs_hash: false,
+            behavior: None,
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+            helm_generated: false,
+        }
     }
 
     pub fn api_version(&self) -> &str {
