@@ -126,3 +126,31 @@ fn paths_outside_the_lint_roots_are_findings_not_reads() {
     let msg = v["findings"][0]["message"].as_str().unwrap();
     assert!(msg.contains("\"../../base\" leaves the lint roots"), "{msg}");
 }
+
+#[test]
+fn what_kustomize_refuses_is_a_finding_at_the_line_that_names_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/errors");
+    let v = lint_json(&dir, &[]);
+    assert_eq!(
+        located(&v["findings"]),
+        vec![
+            f("kustomize-build-error", "component-as-resource/kustomization.yaml", 2, 3),
+            f("kustomize-build-error", "duplicate/kustomization.yaml", 3, 3),
+            f("kustomize-build-error", "file-outside/overlay/kustomization.yaml", 2, 3),
+            f("kustomize-build-error", "invalid-yaml/kustomization.yaml", 2, 3),
+            f("kustomize-build-error", "missing-resource/kustomization.yaml", 3, 3),
+            f("kustomize-patch-unmatched", "smp-unmatched/kustomization.yaml", 4, 9),
+        ]
+    );
+    let msg = |path: &str| {
+        v["findings"].as_array().unwrap().iter().find(|x| x["path"] == path).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(msg("invalid-yaml/kustomization.yaml").contains("invalid-yaml/bad.yaml:4:9: not valid YAML"));
+    assert!(msg("file-outside/overlay/kustomization.yaml").contains("kustomize refuses it"));
+    assert!(msg("duplicate/kustomization.yaml").contains("defined twice (also in duplicate/one.yaml)"));
+    // The parts that build are still linted: the other objects of each root are read.
+    assert!(v["summary"]["files"].as_u64().unwrap() >= 12, "{}", v["summary"]);
+}

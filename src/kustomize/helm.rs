@@ -160,7 +160,7 @@ fn user_values(ctx: &mut Ctx, k: &Kust, entry: &Node, chart_dir: &Path) -> Optio
     let read = |ctx: &mut Ctx, node: &Node, path: PathBuf| -> Option<values::Map> {
         let src = ctx.read(node, &path)?;
         let text = ctx.files.get(src).map(|f| f.text.clone()).unwrap_or_default();
-        match values::parse_values(&text, &ctx.files.display(src).to_string()) {
+        match values::parse_values(&text, ctx.files.display(src)) {
             Ok(m) => Some(m),
             Err(e) => {
                 ctx.problem(

@@ -102,9 +102,43 @@ impl Loader<'_> {
             .map(|d| {
                 let mut n = d.root;
                 tree::set_src(&mut n, src);
+                octal_ints(&mut n, text);
                 n
             })
             .collect())
+    }
+}
+
+/// Plain integers written with a leading zero (`defaultMode: 0755`) are octal to kustomize, as
+/// to kubectl (go-yaml reads YAML 1.1's `0755` as 493); paved's YAML 1.2 parser reads 755.
+fn octal_ints(node: &mut Node, text: &str) {
+    use crate::parse::yaml::{ScalarStyle, Value};
+    let lines: Vec<&str> = text.lines().collect();
+    let written = |n: &Node| -> Option<i64> {
+        let line = lines.get(n.pos.line.checked_sub(1)? as usize)?;
+        let rest: String = line.chars().skip(n.pos.col.saturating_sub(1) as usize).collect();
+        let token: &str = rest.split(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '}').next()?;
+        let (sign, digits) = match token.strip_prefix('-') {
+            Some(d) => (-1, d),
+            None => (1, token.strip_prefix('+').unwrap_or(token)),
+        };
+        let octal =
+            digits.strip_prefix('0').filter(|d| !d.is_empty() && d.bytes().all(|b| (b'0'..=b'7').contains(&b)))?;
+        i64::from_str_radix(octal, 8).ok().map(|v| sign * v)
+    };
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if matches!(n.value, Value::Int(_)) && n.style == ScalarStyle::Plain {
+            if let Some(v) = written(n) {
+                n.value = Value::Int(v);
+            }
+            continue;
+        }
+        match &mut n.value {
+            Value::Seq(items) => stack.extend(items.iter_mut()),
+            Value::Map(entries) => stack.extend(entries.iter_mut().map(|(_, v)| v)),
+            _ => {}
+        }
     }
 }
 
@@ -135,6 +169,15 @@ mod tests {
         for l in ["../base", "deployment.yaml", "github.yaml", "config/github.com.yaml"] {
             assert!(!is_remote(l), "{l}");
         }
+    }
+
+    #[test]
+    fn leading_zero_integers_are_octal_as_kustomize_reads_them() {
+        let text = "a: 0755\nb: 755\nc: [0644, 10]\nd: \"0755\"\ne: 0\nf: 09\n";
+        let mut n = yaml::parse_stream(text, &yaml::Limits::default()).unwrap().remove(0).root;
+        octal_ints(&mut n, text);
+        let j = n.to_json();
+        assert_eq!(j, serde_json::json!({"a": 493, "b": 755, "c": [420, 10], "d": "0755", "e": 0, "f": 9}));
     }
 
     #[test]
