@@ -10,10 +10,10 @@
 //! field specs (`fieldspecs/images.yaml` plus `configurations:`); CustomResourceDefinitions
 //! are skipped. An image is never created.
 //!
-//! Origins: a rewritten image carries the entry's node for what changed — `newTag:` (or
-//! `tagSuffix:`) when the tag changed, else `digest:`, else `newName:`, else the entry — so a
-//! finding about the tag points at the kustomization line that sets it. An image the entry
-//! leaves as it was keeps its origin.
+//! Origins: an image an entry matches carries the entry's node for what it sets — `newTag:` (or
+//! `tagSuffix:`), else `digest:`, else `newName:` — even when the value stays as it was
+//! (kubebuilder's `newTag: latest` over `controller:latest`): a finding about the tag points at
+//! the kustomization line that decides it. An image no entry sets anything on keeps its origin.
 
 use regex::Regex;
 
@@ -137,18 +137,21 @@ impl ImageEntry {
         if !digest.is_empty() {
             out = format!("{out}@{digest}");
         }
-        if out == image {
-            return None;
-        }
-        let origin = if tag != old_tag && tag_from.is_some() {
+        // The entry decides every part it sets, whatever the resource had: a value it leaves
+        // as it was (`newTag: latest` over `app:latest`) still comes from the entry, which is
+        // where it is changed (editing the resource's would change nothing).
+        let origin = if tag_from.is_some() {
             tag_from.map(|(_, o)| *o)
-        } else if digest != old_digest && self.digest.is_some() {
+        } else if self.digest.is_some() {
             self.digest.as_ref().map(|(_, o)| *o)
-        } else if name != old_name && self.new_name.is_some() {
+        } else if self.new_name.is_some() {
             self.new_name.as_ref().map(|(_, o)| *o)
         } else {
             None
         };
+        if out == image && origin.is_none() {
+            return None;
+        }
         Some((out, origin.unwrap_or(self.at)))
     }
 
@@ -243,7 +246,7 @@ mod tests {
         assert_eq!(e.rewrite("nginx:1.25").map(|r| r.0).as_deref(), Some("nginx:1.26"));
         assert_eq!(e.rewrite("nginx@sha256:abc").map(|r| r.0).as_deref(), Some("nginx:1.26"));
         assert_eq!(e.rewrite("nginx-proxy:1"), None);
-        assert_eq!(e.rewrite("nginx:1.26"), None, "unchanged");
+        assert_eq!(e.rewrite("nginx:1.26").map(|r| r.0).as_deref(), Some("nginx:1.26"), "the same, from the entry");
         let e = entry("name: nginx\ndigest: sha256:def\n");
         assert_eq!(e.rewrite("nginx:1.25").map(|r| r.0).as_deref(), Some("nginx@sha256:def"));
         let e = entry("name: busybox\ntagSuffix: -x\n");
@@ -254,7 +257,9 @@ mod tests {
     fn a_rewritten_image_carries_the_line_that_changed_it() {
         let e = entry("name: app\nnewName: ghcr.io/org/app\nnewTag: latest\n");
         assert_eq!(e.rewrite("app:v1").unwrap().1, Origin::new(0, Pos::new(3, 9)), "newTag");
-        assert_eq!(e.rewrite("app:latest").unwrap().1, Origin::new(0, Pos::new(2, 10)), "only the name changed");
+        assert_eq!(e.rewrite("app:latest").unwrap().1, Origin::new(0, Pos::new(3, 9)), "the tag it sets, unchanged");
+        let e = entry("name: app\nnewName: ghcr.io/org/app\n");
+        assert_eq!(e.rewrite("app:v1").unwrap().1, Origin::new(0, Pos::new(2, 10)), "only the name");
         let e = entry("name: app\ndigest: sha256:abc\n");
         assert_eq!(e.rewrite("app:v1").unwrap().1, Origin::new(0, Pos::new(2, 9)), "digest");
 
