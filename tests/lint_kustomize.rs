@@ -154,3 +154,23 @@ fn what_kustomize_refuses_is_a_finding_at_the_line_that_names_it() {
     // The parts that build are still linted: the other objects of each root are read.
     assert!(v["summary"]["files"].as_u64().unwrap() >= 12, "{}", v["summary"]);
 }
+
+#[test]
+fn an_unused_patch_is_skipped_and_a_whole_object_beside_it_is_linted() {
+    // patch.yaml is commented out of the kustomization: a partial Deployment nobody applies, so
+    // not linted (and counted); pod.yaml is a whole object another tool applies: linted.
+    let v = lint_json(&fixtures().join("unused"), &[]);
+    let paths: std::collections::BTreeSet<&str> =
+        v["findings"].as_array().unwrap().iter().filter_map(|x| x["path"].as_str()).collect();
+    assert_eq!(paths.into_iter().collect::<Vec<_>>(), ["pod.yaml"]);
+    assert_eq!(
+        v["summary"]["skipped"]["paths"],
+        serde_json::json!([{"files": 1, "path": "./", "reason": "patch or component file no kustomization build uses"}])
+    );
+    let out = run(paved().current_dir(fixtures().join("unused")).args(["lint", "--no-config"]));
+    assert!(
+        text(&out).contains("Skipped 1 file (patches and component files no kustomization build uses): ./ (1)."),
+        "{}",
+        text(&out)
+    );
+}

@@ -138,9 +138,10 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
-/// The reason of a [`Skipped`] entry for YAML files next to a kustomization that no build uses
-/// (not a default exclusion: `--no-default-excludes` does not lint them).
-pub const UNUSED_BY_KUSTOMIZATION: &str = "YAML next to a kustomization that no build uses";
+/// The reason of a [`Skipped`] entry for a patch next to a kustomization, or a component's file,
+/// that no kustomization build uses (not a default exclusion: `--no-default-excludes` does not
+/// lint them; they are no objects of their own).
+pub const UNUSED_BY_KUSTOMIZATION: &str = "patch or component file no kustomization build uses";
 
 /// Directories none of whose files are linted by default, with the reason shown to users.
 const EXCLUDED_ALL: [(&str, &str); 5] = [

@@ -24,9 +24,9 @@ use crate::parse::yaml;
 /// The kustomization roots among `dirs` (canonical or not; display form beside each): those no
 /// other kustomization in `dirs` names in `resources:`, `bases:` or `components:`, components
 /// excepted (they are built only into a kustomization). Kustomizations no root reaches (a cycle
-/// of bases) are roots too, so their problem is reported. Also returns the components no
-/// kustomization uses.
-pub fn roots(dirs: &[(PathBuf, String)]) -> (Vec<(PathBuf, String)>, Vec<String>) {
+/// of bases) are roots too, so their problem is reported. Also returns the canonical
+/// directories of the components.
+pub fn roots(dirs: &[(PathBuf, String)]) -> (Vec<(PathBuf, String)>, HashSet<PathBuf>) {
     let canon: Vec<PathBuf> =
         dirs.iter().map(|(d, _)| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); dirs.len()];
@@ -78,9 +78,8 @@ pub fn roots(dirs: &[(PathBuf, String)]) -> (Vec<(PathBuf, String)>, Vec<String>
         }
     }
     out.sort_unstable();
-    let unused_components =
-        (0..dirs.len()).filter(|&i| component[i] && !reached[i]).map(|i| dirs[i].1.clone()).collect();
-    (out.into_iter().map(|i| dirs[i].clone()).collect(), unused_components)
+    let components = (0..dirs.len()).filter(|&i| component[i]).map(|i| canon[i].clone()).collect();
+    (out.into_iter().map(|i| dirs[i].clone()).collect(), components)
 }
 
 /// One root, built and linted in rendered coordinates.
@@ -306,6 +305,36 @@ pub fn linted_through_builds(path: &Path) -> bool {
     kustomize::KUSTOMIZATION_FILES.contains(&name)
         || matches!(super::discover::classify(path), Some(super::discover::Kind::Yaml))
         || name.ends_with(".json")
+}
+
+/// Whether YAML `text` is a strategic-merge patch rather than an object of its own: it carries
+/// patch directives (`$patch`, `$setElementOrder/...`, `$retainKeys`,
+/// `$deleteFromPrimitiveList/...`), or it is an apps/v1 workload without the `spec.selector`
+/// every real one has, or its pod template has a container without an image. A file next to a
+/// kustomization that no build uses is skipped when it is one (a patch nobody applies is no
+/// Deployment), and linted like any manifest otherwise (skaffold or kubectl may apply it).
+pub fn looks_like_patch(text: &str) -> bool {
+    if ["$patch:", "$setElementOrder/", "$retainKeys:", "$deleteFromPrimitiveList/"].iter().any(|d| text.contains(d)) {
+        return true;
+    }
+    let Ok(docs) = yaml::parse_stream(text, &yaml::Limits::default()) else { return false };
+    docs.iter().any(|d| {
+        let n = &d.root;
+        let kind = n.get("kind").and_then(yaml::Node::as_str).unwrap_or("");
+        let spec = n.get("spec");
+        let workload = matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet");
+        if workload && spec.is_some_and(|s| s.get("selector").is_none()) {
+            return true;
+        }
+        let pod = match kind {
+            "CronJob" => spec.and_then(|s| s.pointer("/jobTemplate/spec/template/spec")),
+            "Pod" => spec,
+            _ => spec.and_then(|s| s.pointer("/template/spec")),
+        };
+        pod.and_then(|p| p.get("containers"))
+            .and_then(yaml::Node::as_seq)
+            .is_some_and(|cs| cs.iter().any(|c| c.get("image").is_none()))
+    })
 }
 
 /// The YAML files the plain lint skips because of kustomizations: those the builds read, and

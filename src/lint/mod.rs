@@ -380,7 +380,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     // Kustomizations: the roots are built first, since the YAML files they read are linted
     // through them and not on their own.
-    let (kustomize_roots, _unused_components) = kustomize::roots(&found.kustomizations);
+    let (kustomize_roots, components) = kustomize::roots(&found.kustomizations);
     let show = kustomize::displayer(&options.paths, &cwd);
     let mut kustomized: Vec<kustomize::LintedRoot> = kustomize_roots
         .par_iter()
@@ -394,7 +394,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let kustomize_files = used.len();
     let kustomization_dirs: HashSet<PathBuf> =
         found.kustomizations.iter().filter_map(|(d, _)| std::fs::canonicalize(d).ok()).collect();
-    let mut unused: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut unused_files: std::collections::BTreeMap<String, usize> = Default::default();
     found.files.retain(|c| {
         if !kustomize::linted_through_builds(&c.path) {
             return true;
@@ -403,14 +403,21 @@ pub fn run(options: &Options) -> Result<Report> {
         if used.contains(&canon) {
             return false;
         }
-        match canon.parent() {
+        // Next to a kustomization no build uses it: a component's file (meaningful only through
+        // a kustomization) or a patch nobody applies is not linted; a whole object is (another
+        // tool, skaffold or kubectl, may apply it).
+        let unused = match canon.parent() {
+            Some(dir) if components.contains(dir) => true,
             Some(dir) if kustomization_dirs.contains(dir) => {
-                let shown = c.display.rsplit_once('/').map_or(".", |(d, _)| d);
-                *unused.entry(format!("{shown}/")).or_default() += 1;
-                false
+                std::fs::read_to_string(&canon).is_ok_and(|t| kustomize::looks_like_patch(&t))
             }
-            _ => true,
+            _ => false,
+        };
+        if unused {
+            let shown = c.display.rsplit_once('/').map_or(".", |(d, _)| d);
+            *unused_files.entry(format!("{shown}/")).or_default() += 1;
         }
+        !unused
     });
     let mut results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
@@ -430,7 +437,7 @@ pub fn run(options: &Options) -> Result<Report> {
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));
     }
-    report.skipped.extend(unused.into_iter().map(|(path, files)| discover::Skipped {
+    report.skipped.extend(unused_files.into_iter().map(|(path, files)| discover::Skipped {
         path,
         files,
         reason: discover::UNUSED_BY_KUSTOMIZATION,

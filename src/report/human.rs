@@ -100,7 +100,7 @@ pub fn render(report: &Report, color: bool) -> String {
         report.skipped.iter().partition(|s| s.reason == crate::lint::discover::UNUSED_BY_KUSTOMIZATION);
     for (list, what, after) in [
         (excluded, "by default exclusions", " (--no-default-excludes lints them)"),
-        (unused, "next to kustomizations that no build uses", ""),
+        (unused, "(patches and component files no kustomization build uses)", ""),
     ] {
         if list.is_empty() {
             continue;
