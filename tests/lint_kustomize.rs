@@ -8,21 +8,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{located, paved, run, text};
+use common::{at as f, lint_json, located, paved, run, text};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/lint")
-}
-
-fn lint_json(dir: &Path, args: &[&str]) -> Value {
-    let out = run(paved().current_dir(dir).args(["lint", "--no-config", "--format", "json"]).args(args));
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out)))
-}
-
-fn f(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
-    (rule.to_string(), path.to_string(), line, col)
 }
 
 fn messages<'a>(v: &'a Value, rule: &str, path: &str) -> Vec<&'a str> {

@@ -7,26 +7,15 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{located, paved, run, snapshot_settings, text};
+use common::{at as f, lint_json, located, paved, run, snapshot_settings, text};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/realworld")
 }
 
-/// `paved lint --no-config --format json ARGS` run in `dir`.
-fn lint_json(dir: &Path, args: &[&str]) -> Value {
-    let out = run(paved().current_dir(dir).args(["lint", "--no-config", "--format", "json"]).args(args));
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out)))
-}
-
 fn findings(repo: &str) -> Vec<(String, String, u64, u64)> {
     located(&lint_json(&fixtures().join(repo), &[])["findings"])
-}
-
-fn f(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
-    (rule.to_string(), path.to_string(), line, col)
 }
 
 fn message(v: &Value, rule: &str) -> String {

@@ -434,23 +434,7 @@ pub fn run(ctx: &mut Ctx, k: &Kust, acc: &mut Acc) {
 
 /// Go's `json.Marshal` of a string: `<`, `>`, `&`, U+2028 and U+2029 escaped too.
 fn go_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::helm::template::go_json_string(s, true, out);
 }
 
 /// Go's `json.Marshal` of a node read back as JSON (maps by sorted key).

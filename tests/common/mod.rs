@@ -25,6 +25,18 @@ pub fn paved_unprivileged() -> Command {
     }
 }
 
+/// `paved lint --no-config --format json ARGS` run in `dir`, parsed (exit 0 or 1 expected).
+pub fn lint_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run(paved().current_dir(dir).args(["lint", "--no-config", "--format", "json"]).args(args));
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out)))
+}
+
+/// A (rule, path, line, column) tuple as [`located`] gives them.
+pub fn at(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
+    (rule.to_string(), path.to_string(), line, col)
+}
+
 /// (rule, path, line, column) of each finding in `findings` (a JSON report's `findings` or
 /// `suppressed` array), column 0 when absent.
 pub fn located(findings: &serde_json::Value) -> Vec<(String, String, u64, u64)> {

@@ -59,6 +59,9 @@ mod exec;
 mod exec_helm;
 mod fmt;
 mod funcs;
+
+/// Go's `encoding/json` string quoting, shared with Kustomize's name hash.
+pub(crate) use funcs::yaml::json_string as go_json_string;
 mod lex;
 mod literal;
 mod parse;

@@ -259,7 +259,9 @@ fn write_object(
     Ok(())
 }
 
-fn json_string(s: &str, esc: bool, out: &mut String) {
+/// Go's `encoding/json` string quoting (`esc`: `<`, `>` and `&` as `\u003c`..., as
+/// `json.Marshal` does; U+2028 and U+2029 always escaped).
+pub(crate) fn json_string(s: &str, esc: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
