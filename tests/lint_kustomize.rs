@@ -164,3 +164,22 @@ fn an_unused_patch_is_skipped_and_a_whole_object_beside_it_is_linted() {
         text(&out)
     );
 }
+
+#[test]
+fn a_chart_a_kustomization_inflates_is_linted_through_it() {
+    // helmCharts: renders charts/web with the kustomization's release name and inline values
+    // (image tag 1.4.2 over the chart's `latest`): findings land in the chart's template, once,
+    // and the chart is not linted on its own with its defaults as well.
+    let v = lint_json(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/helm/app"), &[]);
+    let found = located(&v["findings"]);
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|(_, path, line, col)| path == "charts/web/templates/deployment.yaml" && (*line, *col) == (19, 9)),
+        "{found:?}"
+    );
+    let msgs: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|x| x["message"].as_str()).collect();
+    assert!(msgs.iter().all(|m| m.contains("Deployment \"shop-web\"") && !m.contains("release-name")), "{msgs:?}");
+    assert!(!found.iter().any(|(rule, ..)| rule == "image-latest-tag"), "{found:?}");
+}

@@ -251,7 +251,9 @@ impl TemplateMap {
                     .or_else(|| key(line).and_then(|k| nearest(&|l: &str| key(l).as_deref() == Some(k.as_str()))));
                 match found {
                     Some(j) => {
-                        let indent = t[j].len() - t[j].trim_start().len();
+                        // The key's column, after any `- ` (as paved's chart lint reports it).
+                        let rest = t[j].trim_start();
+                        let indent = t[j].len() - rest.len() + if rest.starts_with("- ") { 2 } else { 0 };
                         Pos::new(j as u32 + 1, indent as u32 + 1)
                     }
                     None => Pos::new(1, 1),

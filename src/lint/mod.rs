@@ -391,6 +391,11 @@ pub fn run(options: &Options) -> Result<Report> {
         })
         .collect();
     let used = kustomize::used_by_builds(&kustomized);
+    // A chart a kustomization inflates (`helmCharts:`) is linted through it, with its values.
+    found.charts.retain(|(dir, _)| {
+        let Ok(dir) = std::fs::canonicalize(dir) else { return true };
+        !kustomized.iter().flat_map(|k| k.used_files()).any(|f| f.starts_with(&dir))
+    });
     let kustomize_files = used.len();
     let kustomization_dirs: HashSet<PathBuf> =
         found.kustomizations.iter().filter_map(|(d, _)| std::fs::canonicalize(d).ok()).collect();
