@@ -101,6 +101,18 @@ seed_file() {
       *) return 0 ;;
     esac
   fi
+  # A kustomization seeds the kustomize target: its text, then (after a NUL) a resource of its
+  # directory as the target's a.yaml (see KUSTOMIZE_FILES in fuzz/src/lib.rs).
+  case "$name" in
+    kustomization.yaml | kustomization.yml)
+      local other tmp
+      other="$(find "$(dirname "$f")" -maxdepth 1 -name '*.yaml' ! -name 'kustomization.yaml' | sort | head -1)"
+      tmp="$(mktemp)"
+      { cat "$f"; printf '\0'; [ -n "$other" ] && cat "$other"; } >"$tmp"
+      add_seed kustomize "$tmp"
+      rm -f "$tmp"
+      ;;
+  esac
   case "$kind" in
     # RUN lines and recipes are shell too: real scripts are rare, so they seed the shell target.
     dockerfile) add_seed dockerfile "$f" && add_seed shell "$f" ;;
