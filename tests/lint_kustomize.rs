@@ -183,3 +183,16 @@ fn a_chart_a_kustomization_inflates_is_linted_through_it() {
     assert!(msgs.iter().all(|m| m.contains("Deployment \"shop-web\"") && !m.contains("release-name")), "{msgs:?}");
     assert!(!found.iter().any(|(rule, ..)| rule == "image-latest-tag"), "{found:?}");
 }
+
+#[test]
+fn render_says_what_it_could_not_build_and_exits_2() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/errors");
+    let out = run(paved().current_dir(&dir).args(["render", "missing-resource"]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // What did build is printed; what did not is on stderr with its file and line.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kind: ConfigMap"), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "missing-resource/kustomization.yaml:3:3: resource \"nope.yaml\" does not exist"
+    );
+}
