@@ -337,10 +337,50 @@ pub fn looks_like_patch(text: &str) -> bool {
     })
 }
 
-/// The YAML files the plain lint skips because of kustomizations: those the builds read, and
-/// those in a kustomization's directory that no build uses (a commented-out patch, a component
-/// nobody includes). Returns the canonical paths used by builds and the directories counted as
-/// unused, for the summary.
-pub fn used_by_builds(linted: &[LintedRoot]) -> HashSet<PathBuf> {
-    linted.iter().flat_map(|r| r.used_files()).filter(|p| linted_through_builds(p)).map(Path::to_path_buf).collect()
+/// Takes out of `found` what the builds lint: the YAML files they read, the charts they inflate
+/// (`helmCharts:`), and, next to a kustomization, the files no build uses that are no objects of
+/// their own — a component's files (meaningful only through a kustomization) and patches nobody
+/// applies. A whole object beside a kustomization that does not list it stays (skaffold or
+/// kubectl may apply it). Returns how many files the builds read, and the files left out
+/// unused per directory (display form with a trailing `/`), for the summary.
+pub fn claim(
+    found: &mut super::discover::Discovery,
+    linted: &[LintedRoot],
+    components: &HashSet<PathBuf>,
+) -> (usize, BTreeMap<String, usize>) {
+    let used: HashSet<PathBuf> = linted
+        .iter()
+        .flat_map(|r| r.used_files())
+        .filter(|p| linted_through_builds(p))
+        .map(Path::to_path_buf)
+        .collect();
+    found.charts.retain(|(dir, _)| {
+        let Ok(dir) = std::fs::canonicalize(dir) else { return true };
+        !linted.iter().flat_map(|k| k.used_files()).any(|f| f.starts_with(&dir))
+    });
+    let kustomization_dirs: HashSet<PathBuf> =
+        found.kustomizations.iter().filter_map(|(d, _)| std::fs::canonicalize(d).ok()).collect();
+    let mut unused_files: BTreeMap<String, usize> = BTreeMap::new();
+    found.files.retain(|c| {
+        if !linted_through_builds(&c.path) {
+            return true;
+        }
+        let Ok(canon) = std::fs::canonicalize(&c.path) else { return true };
+        if used.contains(&canon) {
+            return false;
+        }
+        let unused = match canon.parent() {
+            Some(dir) if components.contains(dir) => true,
+            Some(dir) if kustomization_dirs.contains(dir) => {
+                std::fs::read_to_string(&canon).is_ok_and(|t| looks_like_patch(&t))
+            }
+            _ => false,
+        };
+        if unused {
+            let shown = c.display.rsplit_once('/').map_or(".", |(d, _)| d);
+            *unused_files.entry(format!("{shown}/")).or_default() += 1;
+        }
+        !unused
+    });
+    (used.len(), unused_files)
 }

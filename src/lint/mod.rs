@@ -390,40 +390,7 @@ pub fn run(options: &Options) -> Result<Report> {
             })
         })
         .collect();
-    let used = kustomize::used_by_builds(&kustomized);
-    // A chart a kustomization inflates (`helmCharts:`) is linted through it, with its values.
-    found.charts.retain(|(dir, _)| {
-        let Ok(dir) = std::fs::canonicalize(dir) else { return true };
-        !kustomized.iter().flat_map(|k| k.used_files()).any(|f| f.starts_with(&dir))
-    });
-    let kustomize_files = used.len();
-    let kustomization_dirs: HashSet<PathBuf> =
-        found.kustomizations.iter().filter_map(|(d, _)| std::fs::canonicalize(d).ok()).collect();
-    let mut unused_files: std::collections::BTreeMap<String, usize> = Default::default();
-    found.files.retain(|c| {
-        if !kustomize::linted_through_builds(&c.path) {
-            return true;
-        }
-        let Ok(canon) = std::fs::canonicalize(&c.path) else { return true };
-        if used.contains(&canon) {
-            return false;
-        }
-        // Next to a kustomization no build uses it: a component's file (meaningful only through
-        // a kustomization) or a patch nobody applies is not linted; a whole object is (another
-        // tool, skaffold or kubectl, may apply it).
-        let unused = match canon.parent() {
-            Some(dir) if components.contains(dir) => true,
-            Some(dir) if kustomization_dirs.contains(dir) => {
-                std::fs::read_to_string(&canon).is_ok_and(|t| kustomize::looks_like_patch(&t))
-            }
-            _ => false,
-        };
-        if unused {
-            let shown = c.display.rsplit_once('/').map_or(".", |(d, _)| d);
-            *unused_files.entry(format!("{shown}/")).or_default() += 1;
-        }
-        !unused
-    });
+    let (kustomize_files, unused_files) = kustomize::claim(&mut found, &kustomized, &components);
     let mut results: Vec<FileResult> = found.files.par_iter().map(|c| lint_file(&engines, &ctx, c)).collect();
 
     let mut report = Report {
