@@ -118,26 +118,38 @@ fn paths_outside_the_lint_roots_are_findings_not_reads() {
 }
 
 #[test]
-fn what_kustomize_refuses_is_a_finding_at_the_line_that_names_it() {
+fn what_kustomize_refuses_or_silently_overrides_is_a_finding_at_the_line_that_names_it() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/errors");
     let v = lint_json(&dir, &[]);
+    let kustomize: Vec<_> =
+        located(&v["findings"]).into_iter().filter(|(rule, ..)| rule.starts_with("kustomize-")).collect();
     assert_eq!(
-        located(&v["findings"]),
+        kustomize,
         vec![
             f("kustomize-build-error", "component-as-resource/kustomization.yaml", 2, 3),
             f("kustomize-build-error", "duplicate/kustomization.yaml", 3, 3),
             f("kustomize-build-error", "file-outside/overlay/kustomization.yaml", 2, 3),
             f("kustomize-build-error", "invalid-yaml/kustomization.yaml", 2, 3),
             f("kustomize-build-error", "missing-resource/kustomization.yaml", 3, 3),
+            // Two patches set the same image: kustomize builds it, the later wins; at its value.
+            f("kustomize-patch-conflict", "patch-conflict/pin-image.yaml", 10, 16),
             f("kustomize-patch-unmatched", "smp-unmatched/kustomization.yaml", 4, 9),
         ]
     );
     let msg = |path: &str| {
-        v["findings"].as_array().unwrap().iter().find(|x| x["path"] == path).unwrap()["message"]
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["path"] == path && x["rule"].as_str().unwrap().starts_with("kustomize-"))
+            .unwrap()["message"]
             .as_str()
             .unwrap()
             .to_string()
     };
+    assert!(msg("patch-conflict/pin-image.yaml").contains(
+        "to \"nginx:1.27.2\", overriding \"nginx:1.27.1\" from an earlier patch (patch-conflict/more-replicas.yaml:11)"
+    ));
     assert!(msg("invalid-yaml/kustomization.yaml").contains("invalid-yaml/bad.yaml:4:9: not valid YAML"));
     assert!(msg("file-outside/overlay/kustomization.yaml").contains("kustomize refuses it"));
     assert!(msg("duplicate/kustomization.yaml").contains("defined twice (also in duplicate/one.yaml)"));

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use super::config::TransformerConfig;
 use super::load::{Loader, Refused, Target};
 use super::{Built, Files, Options, Problem, ProblemKind, Resource};
-use super::{builtin, generators, helm, images, labels, names, namespace, order, patches, replacements, replicas};
+use super::{
+    builtin, conflicts, generators, helm, images, labels, names, namespace, order, patches, replacements, replicas,
+};
 use crate::parse::Pos;
 use crate::parse::yaml::{Node, Value};
 
@@ -69,6 +71,9 @@ pub struct Ctx<'a> {
     pub problems: Vec<Problem>,
     /// The kustomization directories being built, outermost first (to find cycles).
     stack: Vec<PathBuf>,
+    /// The strategic merge patches applied by the kustomization being transformed: (object,
+    /// patch, the entry that names the patch), for [`conflicts`].
+    pub applied_patches: Vec<(String, Node, Node)>,
     /// The namespace a kustomization above the current one sets: `helmCharts:` without a
     /// namespace of their own render into it (kustomize's helmRootNamespace).
     helm_root_namespace: Option<String>,
@@ -112,6 +117,7 @@ impl<'a> Ctx<'a> {
             files: Files::default(),
             problems: Vec::new(),
             stack: Vec::new(),
+            applied_patches: Vec::new(),
             helm_root_namespace: None,
         }
     }
@@ -326,8 +332,10 @@ impl<'a> Ctx<'a> {
                 None => {}
             }
         }
+        self.applied_patches.clear();
         patches::strategic_merge_field(self, k, acc);
         patches::patches_field(self, k, acc);
+        conflicts::check(self);
         namespace::apply(self, k, acc);
         names::prefix_suffix(self, k, acc);
         labels::apply(self, k, acc);

@@ -22,6 +22,7 @@
 pub mod build;
 pub mod builtin;
 pub mod config;
+pub mod conflicts;
 pub mod emit;
 pub mod fieldspec;
 pub mod generators;
@@ -204,6 +205,9 @@ pub enum ProblemKind {
     PatchUnmatched,
     /// A field or plugin paved does not build: what it would change is not linted.
     Unsupported,
+    /// Two strategic merge patches of one kustomization set the same field of the same object
+    /// to different values: kustomize applies both in order, and the later silently wins.
+    PatchConflict,
 }
 
 impl Problem {

@@ -365,6 +365,9 @@ fn apply_smp(
     let kind = r.node.get("kind").cloned();
     let name = r.node.pointer("/metadata/name").cloned();
     let namespace = r.node.pointer("/metadata/namespace").cloned();
+    let object = format!("{} {:?}", r.kind(), r.original_name());
+    ctx.applied_patches.push((object, patch.clone(), at.clone()));
+    let r = &mut acc.resources[i];
     let mut node = match merge::apply(&r.node, &patch) {
         Ok(Some(n)) => n,
         Ok(None) => return false,

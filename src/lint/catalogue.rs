@@ -16,6 +16,7 @@ pub const KUSTOMIZE_BUILD_ERROR: &str = "kustomize-build-error";
 pub const KUSTOMIZE_REMOTE_RESOURCE: &str = "kustomize-remote-resource";
 pub const KUSTOMIZE_PATCH_UNMATCHED: &str = "kustomize-patch-unmatched";
 pub const KUSTOMIZE_UNSUPPORTED: &str = "kustomize-unsupported";
+pub const KUSTOMIZE_PATCH_CONFLICT: &str = "kustomize-patch-conflict";
 
 fn internal(id: &str, severity: Severity, title: &str, description: &str, rationale: &str, fix: &str) -> RuleMeta {
     RuleMeta {
@@ -103,6 +104,17 @@ pub fn internal_rules() -> Vec<RuleMeta> {
             "A patch that matches nothing is usually a renamed object or a typo in the selector: the \
              setting it was meant to apply (a probe, a security context) is missing from what deploys.",
             "Fix the patch's target (kind, name, namespace, selectors) or remove the patch.",
+        ),
+        internal(
+            KUSTOMIZE_PATCH_CONFLICT,
+            Severity::Warning,
+            "Kustomize patches conflict",
+            "Two strategic-merge patches of one kustomization set the same field of the same object to \
+             different values. kustomize applies them in order without a word, so the later one wins; \
+             the finding points at the later patch's value and names the earlier one.",
+            "Which value deploys depends on the order of the `patches:` list, not on what either patch \
+             says: one of them is dead, and whoever edits it expects it to take effect.",
+            "Remove the field from one of the patches, or merge the two patches into one.",
         ),
         internal(
             KUSTOMIZE_UNSUPPORTED,

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::catalogue::{
-    KUSTOMIZE_BUILD_ERROR, KUSTOMIZE_PATCH_UNMATCHED, KUSTOMIZE_REMOTE_RESOURCE, KUSTOMIZE_UNSUPPORTED,
+    KUSTOMIZE_BUILD_ERROR, KUSTOMIZE_PATCH_CONFLICT, KUSTOMIZE_PATCH_UNMATCHED, KUSTOMIZE_REMOTE_RESOURCE,
+    KUSTOMIZE_UNSUPPORTED,
 };
 use super::chart::{Mapped, RenderedLint};
 use super::finding::{Finding, Severity, Suppressed};
@@ -152,6 +153,7 @@ fn problem_rule(kind: ProblemKind) -> (&'static str, Severity) {
         ProblemKind::Remote => (KUSTOMIZE_REMOTE_RESOURCE, Severity::Warning),
         ProblemKind::PatchUnmatched => (KUSTOMIZE_PATCH_UNMATCHED, Severity::Warning),
         ProblemKind::Unsupported => (KUSTOMIZE_UNSUPPORTED, Severity::Warning),
+        ProblemKind::PatchConflict => (KUSTOMIZE_PATCH_CONFLICT, Severity::Warning),
     }
 }
 
