@@ -126,6 +126,7 @@ fn what_kustomize_refuses_or_silently_overrides_is_a_finding_at_the_line_that_na
     assert_eq!(
         kustomize,
         vec![
+            f("kustomize-build-error", "absolute/kustomization.yaml", 2, 3),
             f("kustomize-build-error", "component-as-resource/kustomization.yaml", 2, 3),
             f("kustomize-build-error", "duplicate/kustomization.yaml", 3, 3),
             f("kustomize-build-error", "file-outside/overlay/kustomization.yaml", 2, 3),
@@ -152,6 +153,7 @@ fn what_kustomize_refuses_or_silently_overrides_is_a_finding_at_the_line_that_na
     ));
     assert!(msg("invalid-yaml/kustomization.yaml").contains("invalid-yaml/bad.yaml:4:9: not valid YAML"));
     assert!(msg("file-outside/overlay/kustomization.yaml").contains("kustomize refuses it"));
+    assert!(msg("absolute/kustomization.yaml").contains("\"/etc/hostname\" is an absolute path"));
     assert!(msg("duplicate/kustomization.yaml").contains("defined twice (also in duplicate/one.yaml)"));
     // The parts that build are still linted: the other objects of each root are read.
     assert!(v["summary"]["files"].as_u64().unwrap() >= 12, "{}", v["summary"]);
