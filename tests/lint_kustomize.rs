@@ -210,3 +210,30 @@ fn render_says_what_it_could_not_build_and_exits_2() {
         "missing-resource/kustomization.yaml:3:3: resource \"nope.yaml\" does not exist"
     );
 }
+
+#[test]
+fn config_excludes_and_ignores_apply_to_the_files_findings_land_in() {
+    // A copy of the app fixture with a .paved.yaml: the component's file is excluded (its
+    // findings go, though the dev build still reads it) and one rule is ignored in the base.
+    let tmp = tempfile::tempdir().unwrap();
+    for (rel, body) in common::read_tree(&fixtures().join("app")) {
+        let to = tmp.path().join(&rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, body).unwrap();
+    }
+    std::fs::write(
+        tmp.path().join(".paved.yaml"),
+        "exclude:\n  - components/**\nignore:\n  - paths: [base/**]\n    rules: [run-as-non-root]\n    reason: the platform's admission policy sets it\n",
+    )
+    .unwrap();
+    let out = run(paved().current_dir(tmp.path()).args(["lint", "--format", "json"]));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let paths: std::collections::BTreeSet<&str> =
+        v["findings"].as_array().unwrap().iter().filter_map(|x| x["path"].as_str()).collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        ["base/deployment.yaml", "overlays/dev/kustomization.yaml", "overlays/dev/probes.yaml"]
+    );
+    let suppressed = located(&v["suppressed"]);
+    assert!(suppressed.contains(&f("run-as-non-root", "base/deployment.yaml", 18, 9)), "{suppressed:?}");
+}

@@ -504,7 +504,10 @@ pub fn run(options: &Options) -> Result<Report> {
         settled.push((k, kept, suppressed));
     }
     for m in kustomize::settle(settled, &|rule| ctx.state(rule)) {
-        add_chart_file(&mut report, ctx.config, m);
+        // A file the config excludes is not reported on, even when a build reads it.
+        if !config.excluded(&m.fs_path) {
+            add_chart_file(&mut report, ctx.config, m);
+        }
     }
 
     // Cross-file findings in files that were not linted themselves (should not happen).
