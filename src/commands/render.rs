@@ -15,8 +15,17 @@ use crate::helm::{self, RenderOptions};
 use crate::kustomize;
 
 pub fn run(args: RenderArgs) -> Result<Status> {
-    if !args.chart.join("Chart.yaml").is_file() && kustomize::kustomization_file(&args.chart).is_some() {
-        return kustomization(&args);
+    if !args.chart.join("Chart.yaml").is_file() {
+        if kustomize::kustomization_file(&args.chart).is_some() {
+            return kustomization(&args);
+        }
+        if args.chart.is_dir() {
+            anyhow::bail!(
+                "cannot render {}: it is neither a Helm chart (no Chart.yaml) nor a kustomization (no kustomization.yaml, \
+                 kustomization.yml or Kustomization)",
+                args.chart.display()
+            );
+        }
     }
     let defaults = RenderOptions::default();
     let options = RenderOptions {
