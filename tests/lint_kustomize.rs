@@ -237,3 +237,19 @@ fn config_excludes_and_ignores_apply_to_the_files_findings_land_in() {
     let suppressed = located(&v["suppressed"]);
     assert!(suppressed.contains(&f("run-as-non-root", "base/deployment.yaml", 18, 9)), "{suppressed:?}");
 }
+
+#[test]
+fn a_value_valuesinline_sets_is_reported_in_the_kustomization() {
+    // The same chart with `valuesInline: {image: {tag: latest}}`: the image finding lands on the
+    // kustomization line that sets the tag, not on the template or the chart's values.yaml.
+    let tmp = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/helm/app");
+    for (rel, body) in common::read_tree(&src) {
+        let to = tmp.path().join(&rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, body.replace("tag: \"1.4.2\"", "tag: latest")).unwrap();
+    }
+    let v = lint_json(tmp.path(), &[]);
+    let images: Vec<_> = located(&v["findings"]).into_iter().filter(|(rule, ..)| rule == "image-latest-tag").collect();
+    assert_eq!(images, vec![f("image-latest-tag", "kustomization.yaml", 10, 12)]);
+}

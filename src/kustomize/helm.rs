@@ -10,8 +10,10 @@
 //!
 //! Source map: each rendered object's nodes point into the template that produced it — the
 //! template line with the same text (nearest in relative position), else one with the same key,
-//! else the template's first line. Rendered charts keep no exact map (Go templates have none);
-//! this is the same heuristic `paved lint` uses for charts, reduced to what a build needs.
+//! else the template's first line; a value the template line reads from `.Values` points at
+//! the `valuesInline` entry that sets it, else at the values file's. Rendered charts keep no
+//! exact map (Go templates have none); this is the heuristic `paved lint` uses for charts,
+//! reduced to what a build needs.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +92,7 @@ fn inflate_one(ctx: &mut Ctx, k: &Kust, acc: &mut Acc, entry: &Node, chart_home:
         }
     };
     let Some(user) = user_values(ctx, k, entry, &chart_dir) else { return };
+    let sources = value_sources(ctx, k, entry, &chart_dir);
     let namespace = s(entry, "namespace")
         .or_else(|| k.get("namespace").and_then(Node::as_str).filter(|n| !n.is_empty()))
         .or(parent_ns)
@@ -143,7 +146,7 @@ fn inflate_one(ctx: &mut Ctx, k: &Kust, acc: &mut Acc, entry: &Node, chart_home:
             }
         };
         let template_text = ctx.files.get(src).map(|f| f.text.clone()).unwrap_or_default();
-        let map = TemplateMap::new(&template_text, &doc.text);
+        let map = TemplateMap::new(&template_text, &doc.text, &sources);
         for d in parsed.into_iter().filter(|d| matches!(d.root.value, Value::Map(_))) {
             let mut node = d.root;
             map.apply(&mut node, src);
@@ -221,14 +224,36 @@ fn user_values(ctx: &mut Ctx, k: &Kust, entry: &Node, chart_dir: &Path) -> Optio
     Some(user)
 }
 
+/// Where values come from, most specific first: the entry's `valuesInline`, then the values
+/// file it renders with (`valuesFile`, else the chart's values.yaml), each with its origins.
+fn value_sources(ctx: &mut Ctx, k: &Kust, entry: &Node, chart_dir: &Path) -> Vec<Node> {
+    let mut out: Vec<Node> = entry.get("valuesInline").filter(|n| !n.is_null()).cloned().into_iter().collect();
+    let file = match entry.get("valuesFile").and_then(Node::as_str).filter(|p| !p.is_empty()) {
+        Some(p) => std::fs::canonicalize(k.dir.join(p)).ok(),
+        None => std::fs::canonicalize(chart_dir.join("values.yaml")).ok(),
+    };
+    if let Some(src) = file.and_then(|f| ctx.files.files.iter().position(|x| x.path == f))
+        && let Ok(docs) = ctx.loader.documents(&ctx.files, src as u32)
+    {
+        out.extend(docs.into_iter().next());
+    }
+    out
+}
+
+static VALUES_REF: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid regex"));
+
 /// Rendered line → template line, for one rendered document.
 struct TemplateMap {
     /// For each rendered line (0-based), the template position.
     lines: Vec<Pos>,
+    /// For each rendered line, where its value comes from when the template line reads a value
+    /// that `valuesInline` or the values file sets (a finding on the value lands there).
+    values: Vec<Option<Origin>>,
 }
 
 impl TemplateMap {
-    fn new(template: &str, rendered: &str) -> Self {
+    fn new(template: &str, rendered: &str, sources: &[Node]) -> Self {
         let t: Vec<&str> = template.lines().collect();
         let r: Vec<&str> = rendered.lines().collect();
         let key = |l: &str| {
@@ -259,16 +284,31 @@ impl TemplateMap {
                     None => Pos::new(1, 1),
                 }
             })
+            .collect::<Vec<Pos>>();
+        let values = lines
+            .iter()
+            .map(|p| {
+                let line = t.get(p.line.checked_sub(1)? as usize)?;
+                // The last value the line reads that a source sets (`repo:tag` → the tag).
+                VALUES_REF.captures_iter(line).filter_map(|c| c.get(1)).collect::<Vec<_>>().iter().rev().find_map(|m| {
+                    let ptr = m.as_str().replace('.', "/");
+                    sources.iter().find_map(|n| n.pointer(&ptr).filter(|v| v.is_scalar()).map(Origin::of))
+                })
+            })
             .collect();
-        Self { lines }
+        Self { lines, values }
     }
 
     /// Sets every node of `node` to its template position in file `src`.
     fn apply(&self, node: &mut Node, src: u32) {
         let at = |p: Pos| self.lines.get(p.line.saturating_sub(1) as usize).copied().unwrap_or(Pos::new(1, 1));
+        let value_at = |p: Pos| self.values.get(p.line.saturating_sub(1) as usize).copied().flatten();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
-            let o = Origin::new(src, at(n.pos));
+            let o = match value_at(n.pos).filter(|_| n.is_scalar()) {
+                Some(v) => v,
+                None => Origin::new(src, at(n.pos)),
+            };
             (n.src, n.pos, n.content) = (o.src, o.pos, o.pos);
             match &mut n.value {
                 Value::Seq(items) => stack.extend(items.iter_mut()),
