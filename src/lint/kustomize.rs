@@ -167,7 +167,7 @@ struct Located {
 }
 
 /// The file a mapped finding lands in: its display path, disk path and text.
-struct Origin {
+struct OriginFile {
     fs_path: PathBuf,
     text: String,
 }
@@ -181,13 +181,13 @@ pub fn settle(
     state: &dyn Fn(&str) -> RuleState,
 ) -> Vec<Mapped> {
     let mut located: Vec<Located> = Vec::new();
-    let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
+    let mut origins: BTreeMap<String, OriginFile> = BTreeMap::new();
     for (r, findings, suppressed) in linted {
         let files = &r.built.files;
         for f in files.files.iter().filter(|f| linted_through_builds(&f.path)) {
             origins
                 .entry(f.display.clone())
-                .or_insert_with(|| Origin { fs_path: f.path.clone(), text: f.text.clone() });
+                .or_insert_with(|| OriginFile { fs_path: f.path.clone(), text: f.text.clone() });
         }
         let root_file = files.get(r.built.root);
         let mut place = |src: u32, pos: Pos| -> (String, Pos) {
@@ -195,7 +195,7 @@ pub fn settle(
                 Some(f) => {
                     origins
                         .entry(f.display.clone())
-                        .or_insert_with(|| Origin { fs_path: f.path.clone(), text: f.text.clone() });
+                        .or_insert_with(|| OriginFile { fs_path: f.path.clone(), text: f.text.clone() });
                     (f.display.clone(), if files.get(src).is_some() { pos } else { Pos::new(1, 1) })
                 }
                 None => (r.unit.clone(), Pos::new(1, 1)),
