@@ -44,9 +44,19 @@ def is_component(d):
         return False
 
 
+def is_kustomize(d):
+    """Not a Flux Kustomization object saved as kustomization.yaml."""
+    f = next(os.path.join(d, n) for n in NAMES if os.path.isfile(os.path.join(d, n)))
+    try:
+        v = (yaml.safe_load(open(f)) or {}).get("apiVersion")
+    except Exception:
+        return True
+    return v is None or str(v).startswith("kustomize.config.k8s.io/")
+
+
 def roots(tops):
     """Kustomizations no other one uses (components are built only through them)."""
-    dirs = [os.path.realpath(d) for t in tops for d in kust_dirs(t)]
+    dirs = [os.path.realpath(d) for t in tops for d in kust_dirs(t) if is_kustomize(d)]
     used = {r for d in dirs for r in referenced(d)}
     return [d for d in dirs if d not in used and not is_component(d)]
 

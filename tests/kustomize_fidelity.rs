@@ -35,7 +35,7 @@ fn kustomization_dirs(top: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut stack = vec![top.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        if kustomize::kustomization_file(&dir).is_some() {
+        if kustomize::is_kustomize_config(&dir) {
             out.push((dir.clone(), dir.display().to_string()));
         }
         let mut subdirs: Vec<PathBuf> = std::fs::read_dir(&dir)

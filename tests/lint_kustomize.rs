@@ -253,3 +253,12 @@ fn a_value_valuesinline_sets_is_reported_in_the_kustomization() {
     let images: Vec<_> = located(&v["findings"]).into_iter().filter(|(rule, ..)| rule == "image-latest-tag").collect();
     assert_eq!(images, vec![f("image-latest-tag", "kustomization.yaml", 10, 12)]);
 }
+
+#[test]
+fn a_flux_kustomization_object_is_a_manifest_not_a_kustomization() {
+    // clusters/prod/kustomization.yaml holds a kustomize.toolkit.fluxcd.io Kustomization: it is
+    // linted as the manifest it is, not built (and not reported as an unsupported kustomization).
+    let v = lint_json(&fixtures().join("flux"), &[]);
+    assert_eq!(located(&v["findings"]), vec![]);
+    assert_eq!(v["summary"]["files"], 1);
+}

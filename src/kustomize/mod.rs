@@ -56,6 +56,19 @@ pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
     KUSTOMIZATION_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
+/// Whether `dir`'s kustomization file is one for `kustomize` (its apiVersion, when it has one, is
+/// `kustomize.config.k8s.io/...`), and not, say, a Flux `Kustomization` object
+/// (`kustomize.toolkit.fluxcd.io/v1`) saved under that name: that is a manifest.
+pub fn is_kustomize_config(dir: &Path) -> bool {
+    let Some(file) = kustomization_file(dir) else { return false };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let Ok(docs) = crate::parse::yaml::parse_stream(&text, &crate::parse::yaml::Limits::default()) else { return true };
+    match docs.first().and_then(|d| d.root.get("apiVersion")).and_then(Node::as_str) {
+        Some(v) => v.starts_with("kustomize.config.k8s.io/"),
+        None => true,
+    }
+}
+
 /// A file a build read: what `Node::src` indexes.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

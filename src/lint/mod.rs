@@ -376,7 +376,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut found = discover::discover_with(&options.paths, &cwd, excludes);
     found.files.retain(|c| !config.excluded(&c.path));
     found.charts.retain(|(dir, _)| !config.excluded(dir));
-    found.kustomizations.retain(|(dir, _)| !config.excluded(dir));
+    found.kustomizations.retain(|(dir, _)| !config.excluded(dir) && crate::kustomize::is_kustomize_config(dir));
 
     // Kustomizations: the roots are built first, since the YAML files they read are linted
     // through them and not on their own.
