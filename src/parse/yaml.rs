@@ -359,7 +359,11 @@ impl Builder<'_> {
         let text = match style {
             ScalarStyle::Literal | ScalarStyle::Folded
                 if !self.text.ends_with('\n')
-                    && self.text[span.end.index().min(self.text.len())..].trim().is_empty() =>
+                    && span
+                        .end
+                        .byte_offset()
+                        .and_then(|b| self.text.get(b..))
+                        .is_some_and(|rest| rest.trim().is_empty()) =>
             {
                 text.strip_suffix('\n').unwrap_or(text)
             }
@@ -816,6 +820,9 @@ mod tests {
         assert_eq!(root("a: |\n  x\n  y\n").get("a").unwrap().as_str(), Some("x\ny\n"));
         assert_eq!(root("a: >\n  x\n  y").get("a").unwrap().as_str(), Some("x y"));
         assert_eq!(root("a: |\n  x\nb: 1").get("a").unwrap().as_str(), Some("x\n"));
+        // Offsets are bytes: text before the scalar that is not ASCII changes nothing.
+        assert_eq!(root("é: ü\na: |\n  x\n  y").get("a").unwrap().as_str(), Some("x\ny"));
+        assert_eq!(root("é: |\n  ü\nb: ☃").get("é").unwrap().as_str(), Some("ü\n"));
     }
 
     #[test]
