@@ -126,6 +126,16 @@ impl<'a> Ctx<'a> {
         self.problems.push(Problem::at(kind, node, message));
     }
 
+    /// Whether `entry` is a mapping; if not, a problem saying `what` it should be (`an images
+    /// entry`, `a replicas entry`).
+    pub fn expect_map(&mut self, entry: &Node, what: &str) -> bool {
+        if matches!(entry.value, Value::Map(_)) {
+            return true;
+        }
+        self.problem(ProblemKind::BuildError, entry, format!("{what} is a mapping, not a {}", entry.type_name()));
+        false
+    }
+
     /// Resolves a path entry of `k` (a scalar node), recording why when it cannot be used.
     /// `what` names the field for messages (`resource`, `patch`, `component`).
     pub fn resolve(&mut self, k: &Kust, entry: &Node, what: &str) -> Option<Target> {

@@ -257,12 +257,7 @@ fn str_field(ctx: &mut Ctx, entry: &Node, key: &str) -> Option<Option<(String, O
 
 /// Builds the object of one generator entry.
 fn generate(ctx: &mut Ctx, k: &Kust, entry: &Node, kind: &str, global: &Options) -> Option<Resource> {
-    if !matches!(entry.value, Value::Map(_)) {
-        ctx.problem(
-            ProblemKind::BuildError,
-            entry,
-            format!("a {kind} generator is a mapping, not a {}", entry.type_name()),
-        );
+    if !ctx.expect_map(entry, &format!("a {kind} generator")) {
         return None;
     }
     let at = Origin::of(entry);

@@ -75,12 +75,7 @@ fn string_field(ctx: &mut Ctx, entry: &Node, key: &str) -> Result<Option<(String
 
 /// Reads one entry (of `images:` or an ImageTagTransformer's `imageTag:`).
 pub fn read_entry(ctx: &mut Ctx, entry: &Node) -> Option<ImageEntry> {
-    if !matches!(entry.value, Value::Map(_)) {
-        ctx.problem(
-            ProblemKind::BuildError,
-            entry,
-            format!("an images entry is a mapping, not a {}", entry.type_name()),
-        );
+    if !ctx.expect_map(entry, "an images entry") {
         return None;
     }
     let name = string_field(ctx, entry, "name").ok()?;

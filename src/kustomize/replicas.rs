@@ -21,12 +21,7 @@ pub struct Replica {
 
 /// Reads an entry of `replicas:` (or a ReplicaCountTransformer's `replica:`).
 pub fn read_entry(ctx: &mut Ctx, entry: &Node) -> Option<Replica> {
-    if !matches!(entry.value, Value::Map(_)) {
-        ctx.problem(
-            ProblemKind::BuildError,
-            entry,
-            format!("a replicas entry is a mapping, not a {}", entry.type_name()),
-        );
+    if !ctx.expect_map(entry, "a replicas entry") {
         return None;
     }
     let name = match entry.get("name").map(|n| &n.value) {
