@@ -209,6 +209,14 @@ fn render_says_what_it_could_not_build_and_exits_2() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "missing-resource/kustomization.yaml:3:3: resource \"nope.yaml\" does not exist"
     );
+    // A build kustomize would accept, with a warning: printed, and exit 0.
+    let out = run(paved().current_dir(&dir).args(["render", "patch-conflict"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("patch-conflict/pin-image.yaml:10:16: warning: patch sets"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! shape (`---`, `# Source: CHART/templates/FILE`, the document). A chart that does not render
 //! is an error naming the template, line and column (exit 2). A directory with a
 //! kustomization (and no Chart.yaml) is built as `kustomize build` prints it; what cannot be
-//! built is listed on stderr, each with its file and line (exit 2).
+//! built is listed on stderr, each with its file and line (exit 2 for what `kustomize build`
+//! would refuse; a remote base, an unsupported field or conflicting patches are warnings).
 
 use std::io::Write;
 use std::path::Path;
@@ -57,12 +58,14 @@ fn kustomization(args: &RenderArgs) -> Result<Status> {
     let emitted = kustomize::emit::emit_sorted(&built.resources);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(emitted.text.as_bytes());
-    if built.problems.is_empty() {
-        return Ok(Status::Clean);
-    }
+    // What kustomize would refuse fails the render (exit 2); the rest is a warning.
+    let mut failed = false;
     for p in &built.problems {
         let file = built.files.get(p.src).map_or_else(|| display(&dir), |f| f.display.clone());
-        eprintln!("{file}:{}:{}: {}", p.pos.line, p.pos.col, p.message);
+        let refused = matches!(p.kind, kustomize::ProblemKind::BuildError | kustomize::ProblemKind::PatchUnmatched);
+        failed |= refused;
+        let warning = if refused { "" } else { "warning: " };
+        eprintln!("{file}:{}:{}: {warning}{}", p.pos.line, p.pos.col, p.message);
     }
-    Ok(Status::Usage)
+    Ok(if failed { Status::Usage } else { Status::Clean })
 }
