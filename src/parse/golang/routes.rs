@@ -79,16 +79,6 @@ impl Analyzer<'_> {
                 }
                 Value::Unknown
             }
-            (Fw::Chi, "Method" | "MethodFunc") if args.len() >= 3 => {
-                if effects {
-                    let method = match self.arg_value(args, 0) {
-                        Value::Str(m) => Some(m.to_ascii_uppercase()),
-                        _ => None,
-                    };
-                    self.route(r, method, args[1], false, false);
-                }
-                Value::Unknown
-            }
             (Fw::Chi, "Mount") if args.len() >= 2 => {
                 if effects {
                     self.route(r, None, args[0], true, false);
@@ -137,7 +127,8 @@ impl Analyzer<'_> {
                 }
                 Value::Unknown
             }
-            (Fw::Gin, "Handle") | (Fw::Echo, "Add") if args.len() >= 3 => {
+            // A method then a path: chi's Method(m, p, h), gin's Handle(m, p, h), echo's Add(m, p, h).
+            (Fw::Chi, "Method" | "MethodFunc") | (Fw::Gin, "Handle") | (Fw::Echo, "Add") if args.len() >= 3 => {
                 if effects {
                     let method = match self.arg_value(args, 0) {
                         Value::Str(m) => Some(m.to_ascii_uppercase()),
