@@ -135,6 +135,8 @@ fn what_kustomize_refuses_or_silently_overrides_is_a_finding_at_the_line_that_na
             // Two patches set the same image: kustomize builds it, the later wins; at its value.
             f("kustomize-patch-conflict", "patch-conflict/pin-image.yaml", 10, 16),
             f("kustomize-patch-unmatched", "smp-unmatched/kustomization.yaml", 4, 9),
+            // `vars:` is built without: a warning at the field, the rest of the root linted.
+            f("kustomize-unsupported", "unsupported/kustomization.yaml", 3, 1),
         ]
     );
     let msg = |path: &str| {
