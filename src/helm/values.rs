@@ -37,6 +37,16 @@ impl std::fmt::Display for ValuesError {
 
 impl std::error::Error for ValuesError {}
 
+static VALUES_REF: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid regex"));
+
+/// The values a template line reads (`.Values.image.tag`), as JSON pointers into the values
+/// (`/image/tag`), in the order they appear: what source maps use to point a rendered value at
+/// the values entry that set it.
+pub fn values_pointers(template_line: &str) -> Vec<String> {
+    VALUES_REF.captures_iter(template_line).filter_map(|c| c.get(1)).map(|m| m.as_str().replace('.', "/")).collect()
+}
+
 /// Reads a user values file (`--values`).
 pub fn read_values_file(path: &Path) -> Result<Map, ValuesError> {
     let file = path.display().to_string();

@@ -240,9 +240,6 @@ fn value_sources(ctx: &mut Ctx, k: &Kust, entry: &Node, chart_dir: &Path) -> Vec
     out
 }
 
-static VALUES_REF: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid regex"));
-
 /// Rendered line → template line, for one rendered document.
 struct TemplateMap {
     /// For each rendered line (0-based), the template position.
@@ -290,9 +287,8 @@ impl TemplateMap {
             .map(|p| {
                 let line = t.get(p.line.checked_sub(1)? as usize)?;
                 // The last value the line reads that a source sets (`repo:tag` → the tag).
-                VALUES_REF.captures_iter(line).filter_map(|c| c.get(1)).collect::<Vec<_>>().iter().rev().find_map(|m| {
-                    let ptr = m.as_str().replace('.', "/");
-                    sources.iter().find_map(|n| n.pointer(&ptr).filter(|v| v.is_scalar()).map(Origin::of))
+                values::values_pointers(line).iter().rev().find_map(|ptr| {
+                    sources.iter().find_map(|n| n.pointer(ptr).filter(|v| v.is_scalar()).map(Origin::of))
                 })
             })
             .collect();

@@ -46,9 +46,6 @@ fn line_pattern(template_line: &str) -> Option<Regex> {
     Regex::new(&pattern).ok()
 }
 
-static VALUES_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid regex"));
-
 /// One chart file's findings after mapping: the findings, the suppressed ones, and the file's
 /// text for reporters.
 pub struct Mapped {
@@ -161,11 +158,7 @@ impl Mapper<'_> {
         // A finding about the value of a line that reads .Values points at that value.
         let value_col = r.find(':').map(|c| r[..c].chars().count() as u32 + 2).unwrap_or(u32::MAX);
         if col > value_col {
-            let refs: Vec<String> = VALUES_REF
-                .captures_iter(tline)
-                .filter_map(|c| c.get(1))
-                .map(|m| m.as_str().replace('.', "/"))
-                .collect();
+            let refs = helm::values::values_pointers(tline);
             let scalar =
                 |root: &Node| refs.iter().rev().filter_map(|p| root.pointer(p)).find(|n| n.is_scalar()).map(|n| n.pos);
             for (display, root) in self.overlays.iter().rev() {
