@@ -45,12 +45,13 @@ fn realistic_repo_exact_findings() {
             (s("go-test-timeout-missing"), s("Makefile"), 5),
             (s("liveness-probe-missing"), s("deploy/k8s.yaml"), 20),
             (s("resource-limits-missing"), s("deploy/k8s.yaml"), 20),
+            (s("seccomp-profile-missing"), s("deploy/k8s.yaml"), 20),
         ]
     );
     // Dockerfile, Makefile, workflow, manifest, go.mod, main.go; ignored/Dockerfile (FROM
     // ubuntu) is in .gitignore and must not be linted.
     assert_eq!(v["summary"]["files"], 6);
-    assert_eq!(v["summary"]["findings"], 6);
+    assert_eq!(v["summary"]["findings"], 7);
     assert_eq!(v["summary"]["errors"], 6);
     assert_eq!(v["version"], 1);
     let first = &v["findings"][0];
@@ -69,7 +70,7 @@ fn exit_codes_follow_fail_on() {
     // Only a hardening finding (a warning): exit 0 by default, 1 with --fail-on warning.
     fs::write(
         tmp.path().join("pod.yaml"),
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n  - name: c\n    image: busybox:1.36\n    resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: c\n    image: busybox:1.36\n    resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n",
     )
     .unwrap();
     assert_eq!(lint(tmp.path(), &[]).status.code(), Some(0));
