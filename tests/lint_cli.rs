@@ -40,6 +40,8 @@ fn realistic_repo_exact_findings() {
         vec![
             (s("image-latest-tag"), s(".github/workflows/ci.yml"), 6),
             (s("go-test-timeout-missing"), s(".github/workflows/ci.yml"), 11),
+            // `COPY . .` at the repository root, and no .dockerignore.
+            (s("docker-context-unfiltered"), s("Dockerfile"), 5),
             (s("cgo-not-disabled"), s("Dockerfile"), 7),
             // No dockerfile-user-root: the final stage is distroless `:nonroot`, which runs as 65532.
             (s("go-test-timeout-missing"), s("Makefile"), 5),
@@ -51,7 +53,7 @@ fn realistic_repo_exact_findings() {
     // Dockerfile, Makefile, workflow, manifest, go.mod, main.go; ignored/Dockerfile (FROM
     // ubuntu) is in .gitignore and must not be linted.
     assert_eq!(v["summary"]["files"], 6);
-    assert_eq!(v["summary"]["findings"], 7);
+    assert_eq!(v["summary"]["findings"], 8);
     assert_eq!(v["summary"]["errors"], 6);
     assert_eq!(v["version"], 1);
     let first = &v["findings"][0];

@@ -168,3 +168,61 @@ fn cross_file_rules_see_rendered_charts() {
     std::fs::write(&values, text.replace(&image_line, "  repository: docker.io/library/other")).unwrap();
     assert_eq!(lint(&dir), vec![], "an image nothing builds is not linked");
 }
+
+#[test]
+fn docker_context_unfiltered() {
+    expect("docker-context-unfiltered", &[("Dockerfile", 4, 1), ("tools/Dockerfile", 3, 1)]);
+}
+
+/// The build context is the one the build command gives (`-f build/app.Dockerfile .`), its
+/// ignore file BuildKit's `<Dockerfile>.dockerignore` before the context's `.dockerignore`, a
+/// `.git` (here a worktree's `.git` file) makes the context a repository root, and a context
+/// paved did not walk (`paved lint svc` of a `docker build ..`) says nothing.
+#[test]
+fn docker_context_unfiltered_follows_the_build_command_and_buildkits_ignore_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("build")).unwrap();
+    std::fs::write(root.join(".git"), "gitdir: /elsewhere/.git/worktrees/app\n").unwrap();
+    std::fs::write(root.join("Makefile"), "image:\n\tdocker build -f build/app.Dockerfile -t app:dev .\n").unwrap();
+    std::fs::write(
+        root.join("build/app.Dockerfile"),
+        "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".dockerignore"), "bin/\n").unwrap();
+    let lint = |path: &str| {
+        let out = run(paved().current_dir(root).args([
+            "lint",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--no-config",
+            path,
+        ]));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "docker-context-unfiltered")
+            .map(|f| format!("{}:{} {}", f["path"].as_str().unwrap(), f["line"], f["message"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let found = lint(".");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("build/app.Dockerfile:3 `COPY . .`"), "{found:?}");
+    assert!(found[0].contains("(the repository root), and .dockerignore does not exclude .git"), "{found:?}");
+    std::fs::write(root.join("build/app.Dockerfile.dockerignore"), "# BuildKit reads this one\n*\n!go.*\n!*.go\n")
+        .unwrap();
+    assert_eq!(lint("."), Vec::<String>::new());
+    std::fs::write(root.join("build/app.Dockerfile.dockerignore"), ".git\n!.git/config\n").unwrap();
+    let found = lint(".");
+    assert!(found[0].contains("build/app.Dockerfile.dockerignore re-includes .git/config"), "{found:?}");
+    std::fs::create_dir_all(root.join("svc")).unwrap();
+    std::fs::write(root.join("svc/Makefile"), "image:\n\tdocker build -t svc:dev -f Dockerfile ..\n").unwrap();
+    std::fs::write(root.join("svc/Dockerfile"), "FROM alpine:3.22\nCOPY . /src\n").unwrap();
+    assert_eq!(lint("svc"), Vec::<String>::new(), "the context `.` was not walked");
+    assert_eq!(lint(".").len(), 2);
+}

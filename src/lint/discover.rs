@@ -43,6 +43,10 @@ pub enum Kind {
 pub fn classify(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    // `Dockerfile.dockerignore` is BuildKit's ignore file of `Dockerfile`, not a Dockerfile.
+    if super::repo::dockerignore::is_ignore_file(name) {
+        return None;
+    }
     if lower == "dockerfile"
         || lower.starts_with("dockerfile.")
         || lower.ends_with(".dockerfile")
@@ -123,6 +127,12 @@ pub struct Discovery {
     /// Directories holding a kustomization (where to read, display form). Their files are still
     /// in `files`: the linter decides which ones the builds use.
     pub kustomizations: Vec<(PathBuf, String)>,
+    /// Ignore files of Docker builds (`.dockerignore`, `<Dockerfile>.dockerignore`; where to
+    /// read, display form): not linted, read for the build contexts they filter.
+    pub dockerignores: Vec<(PathBuf, String)>,
+    /// Directories holding a `.git` (a directory, or the file of a worktree or submodule), in
+    /// display form: the roots of repositories, whose `.git` a build context there includes.
+    pub git_roots: Vec<String>,
     /// Paths that could not be walked, with the reason (reported as findings by the caller).
     pub errors: Vec<(String, String)>,
     /// What the default exclusions skipped, by excluded directory (display form with a
@@ -326,6 +336,9 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
                 continue;
             }
             if ft.is_dir() {
+                if std::fs::symlink_metadata(path.join(".git")).is_ok() {
+                    out.git_roots.push(display_path(path, cwd));
+                }
                 if crate::kustomize::kustomization_file(path).is_some() && !is_chart_dir(path) && !excluded(root, path)
                 {
                     out.kustomizations.push((path.to_path_buf(), display_path(path, cwd)));
@@ -342,6 +355,10 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
             if !ft.is_file() {
                 continue; // symlinks, FIFOs, sockets, devices
             }
+            if path.file_name().and_then(|n| n.to_str()).is_some_and(super::repo::dockerignore::is_ignore_file) {
+                out.dockerignores.push((path.to_path_buf(), display_path(path, cwd)));
+                continue;
+            }
             if let Some(kind) = classify(path)
                 && !skip(root, path, Some(kind))
             {
@@ -351,6 +368,8 @@ pub fn discover_with(roots: &[PathBuf], cwd: &Path, excludes: Excludes) -> Disco
     }
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.files.dedup_by(|a, b| a.display == b.display);
+    out.dockerignores.sort_by(|a, b| a.1.cmp(&b.1));
+    out.dockerignores.dedup_by(|a, b| a.1 == b.1);
     out.kustomizations.sort_by(|a, b| a.1.cmp(&b.1));
     out.kustomizations.dedup_by(|a, b| a.1 == b.1);
     out.skipped = skipped.into_iter().map(|(path, (files, reason))| Skipped { path, files, reason }).collect();
@@ -405,6 +424,8 @@ mod tests {
         assert_eq!(k("Makefile.am"), None);
         assert_eq!(k("Makefile.toml"), None);
         assert_eq!(k("Makefile.common"), Some(Kind::Makefile));
+        assert_eq!(k("Dockerfile.dockerignore"), None);
+        assert_eq!(k("build/app.Dockerfile.dockerignore"), None);
     }
 
     #[test]

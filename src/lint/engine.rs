@@ -296,7 +296,9 @@ mod tests {
                 inputs += 1;
                 with_findings += usize::from(!vm.is_empty());
             }
-            let linked = FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+            let walked = repo::dockerignore::Walked { roots: vec![".".into()], ..Default::default() };
+            let linked =
+                FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new() };
             assert_eq!(
                 engine.evaluate(&linked).expect("vm evaluates"),
                 engine.evaluate_interpreted(&linked).expect("interpreter evaluates"),

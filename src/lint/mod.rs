@@ -147,6 +147,19 @@ struct FileResult {
     policy_error: Option<String>,
 }
 
+/// The directories the walk covered and the facts of the Docker ignore files it found (one
+/// that cannot be read counts as absent).
+fn walked(paths: &[PathBuf], cwd: &Path, ignores: &[(PathBuf, String)], max: u64) -> repo::dockerignore::Walked {
+    let roots = paths.iter().filter(|p| p.is_dir()).map(|p| discover::display_path(p, cwd)).collect();
+    let mut dockerignores = HashMap::new();
+    for (path, display) in ignores {
+        if let Content::Text(text) = read_file(path, max) {
+            dockerignores.insert(display.clone(), repo::dockerignore::facts(display, &text));
+        }
+    }
+    repo::dockerignore::Walked { roots, git_roots: Vec::new(), dockerignores }
+}
+
 fn parse_error(path: &str, line: u32, column: Option<u32>, message: String) -> Finding {
     Finding {
         rule: PARSE_ERROR.to_string(),
@@ -445,7 +458,10 @@ pub fn run(options: &Options) -> Result<Report> {
         .chain(templates.iter_mut().flatten().filter_map(|t| t.lint.facts.take()))
         .chain(kustomized.iter_mut().filter_map(|k| k.lint.facts.take()))
         .collect();
-    let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+    let mut walked = walked(&options.paths, &cwd, &found.dockerignores, ctx.max);
+    walked.git_roots = std::mem::take(&mut found.git_roots);
+    let repo_input =
+        input::FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new() };
     drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };

@@ -17,6 +17,7 @@
 //! The result is one more policy input, `kind: "repository"`, whose findings carry their own
 //! `path`, `line` and `col`.
 
+pub mod dockerignore;
 mod gobin;
 
 use std::collections::{BTreeMap, HashMap};
@@ -161,13 +162,15 @@ fn ci_root(path: &str, kind: Kind) -> String {
 }
 
 fn build_entry(tags: &[String], file: Option<&str>, context: &str, base: &str) -> Value {
+    // A URL, a git remote or stdin (`-`): no local directory is sent.
+    let remote = context == "-" || context.contains("://") || context.starts_with("git@");
     let context = join(base, context);
     let dockerfile = match file {
         Some(f) => join(base, f),
         None => join(&context, "Dockerfile"),
     };
     let images: Vec<String> = tags.iter().filter_map(|t| image_key(t)).collect();
-    json!({"images": images, "dockerfile": dockerfile, "context": context})
+    json!({"images": images, "dockerfile": dockerfile, "context": context, "remote_context": remote})
 }
 
 /// Collects what `input` contributes to the repository model.
@@ -300,6 +303,7 @@ fn dockerfile_facts(input: &Value) -> Value {
     json!({
         "final_user": final_user, "final_from": last["from"], "golang_images": golang, "exposes": exposes,
         "builds_go": builds_go, "go_builds": go_builds, "entrypoint": entry_program(&last),
+        "context_copies": dockerignore::context_copies(&stages),
     })
 }
 
@@ -457,7 +461,7 @@ fn gomod_value(g: &FileFacts) -> Value {
 /// Links the facts of every file into the repository input. Every lookup goes through an index
 /// (builds by Dockerfile, go.mod and Go files by directory, Dockerfiles by image), so a
 /// monorepo's thousands of files link in linear time.
-pub fn link(facts: &[FileFacts]) -> Value {
+pub fn link(facts: &[FileFacts], walked: &dockerignore::Walked) -> Value {
     let of = |k: Kind| facts.iter().filter(move |f| f.kind == k);
     let mut gomods: HashMap<&str, &FileFacts> = HashMap::new();
     for g in of(Kind::GoMod) {
@@ -479,6 +483,19 @@ pub fn link(facts: &[FileFacts]) -> Value {
         .collect();
     let packages = gobin::Packages::new(of(Kind::Go).map(|g| (g.path.as_str(), &g.data)), modules);
 
+    // Repository roots: where a `.git` is, and where CI files say the repository starts.
+    let repo_roots: std::collections::HashSet<String> = walked
+        .git_roots
+        .iter()
+        .map(|r| normalize(r))
+        .chain(
+            facts
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi))
+                .filter_map(|f| f.data["ci_root"].as_str().map(normalize)),
+        )
+        .collect();
+
     let mut dockerfiles = Vec::new();
     let mut by_image: HashMap<String, Vec<usize>> = HashMap::new();
     for f in of(Kind::Dockerfile) {
@@ -492,6 +509,15 @@ pub fn link(facts: &[FileFacts]) -> Value {
         d["path"] = json!(f.path);
         d["images"] = json!(images);
         d["context"] = json!(context);
+        // What the context sends, when it is a directory the walk covered.
+        let remote = linked.first().is_some_and(|b| b["remote_context"] == true);
+        let walked_context = !remote && walked.roots.iter().any(|r| below(&context, r));
+        d["context_walked"] = json!(walked_context);
+        d["context_is_repo_root"] = json!(repo_roots.contains(&normalize(&context)));
+        d["dockerignore"] = match walked_context {
+            true => dockerignore::for_build(walked, &path, &context).cloned().unwrap_or(Value::Null),
+            false => Value::Null,
+        };
         d["gomod"] = nearest_gomod(&gomods, &context).map(gomod_value).unwrap_or(Value::Null);
         // The binaries it builds, each with the Go facts of its own packages.
         let mut binaries = Vec::new();
