@@ -77,7 +77,8 @@ defined(w, account) if {
 
 bound(w, account) if {
 	some b in bindings
-	some s in object.get(b.object, "subjects", [])
+	some s in data.paved.lib.units.arr(object.get(b.object, "subjects", []))
+	is_object(s)
 	binds(b, s, w, account)
 }
 
@@ -94,12 +95,14 @@ binds(b, s, w, account) if {
 
 binds(b, s, w, account) if {
 	s.kind == "Group"
+	is_string(s.name)
 	startswith(s.name, "system:serviceaccounts:")
 	data.paved.lib.units.same_namespace(w.namespace, substring(s.name, count("system:serviceaccounts:"), -1))
 }
 
 binds(b, s, w, account) if {
 	s.kind == "User"
+	is_string(s.name)
 	parts := split(s.name, ":")
 	count(parts) == 4
 	parts[0] == "system"

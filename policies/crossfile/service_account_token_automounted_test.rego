@@ -51,3 +51,8 @@ test_quiet_for_accounts_defined_elsewhere_and_test_hooks if {
 	hook := object.union(workload("default", null), {"pod": {"test_hook": true}})
 	count(rule.findings) == 0 with input as repo([hook])
 }
+
+test_malformed_subjects_do_not_fail_the_rule if {
+	bad := {"kind": "ClusterRoleBinding", "name": "b", "namespace": null, "pod": null, "object": {"subjects": [1, {"kind": "Group", "name": 4}, {"kind": "User", "name": 5}]}}
+	count(rule.findings) == 1 with input as repo([workload("web", null), sa("web", null), bad])
+}

@@ -35,8 +35,9 @@ findings contains f if {
 	u.complete
 	some s in u.objects
 	s.kind == "Service"
-	object.get(s.object.spec, "type", "ClusterIP") != "ExternalName"
-	selector := object.get(s.object.spec, "selector", {})
+	spec := data.paved.lib.units.obj(s.object.spec)
+	object.get(spec, "type", "ClusterIP") != "ExternalName"
+	selector := object.get(spec, "selector", {})
 	is_object(selector)
 	count(selector) > 0
 	count(data.paved.lib.units.selected(u, s)) == 0

@@ -67,3 +67,8 @@ test_quiet_for_incomplete_units_and_operator_pods if {
 	es := {"kind": "Elasticsearch", "apiVersion": "elasticsearch.k8s.elastic.co/v1", "name": "es", "at": {}, "pod": null}
 	count(rule.findings) == 0 with input as unit("chart", [object.union(svc({"elasticsearch.k8s.elastic.co/cluster-name": "quick"}), {"name": "es-http"}), es, deploy("es-http", {"app": "x"})])
 }
+
+test_malformed_objects_do_not_fail_the_rule if {
+	bad := object.union(svc({}), {"name": "bad", "object": {"spec": "oops"}})
+	count(rule.findings) == 1 with input as unit("chart", [bad, svc({"app": "web"}), deploy("web", {"app": "x"})])
+}

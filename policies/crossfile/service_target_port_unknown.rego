@@ -31,7 +31,7 @@ findings contains f if {
 	u.complete
 	some s in u.objects
 	s.kind == "Service"
-	some i, p in object.get(s.object.spec, "ports", [])
+	some i, p in data.paved.lib.units.arr(object.get(data.paved.lib.units.obj(s.object.spec), "ports", []))
 	name := p.targetPort
 	is_string(name)
 	not regex.match(`^[0-9]+$`, name)
@@ -59,15 +59,15 @@ workloads(pods) := concat(", ", sort({sprintf("%s %q", [o.kind, o.name]) | some 
 backends(ing) := array.concat(default_backend(ing), rule_backends(ing))
 
 default_backend(ing) := [{"ptr": "/spec/defaultBackend", "service": ing.object.spec.defaultBackend.service}] if {
-	ing.object.spec.defaultBackend.service
+	is_object(ing.object.spec.defaultBackend.service)
 }
 
-default_backend(ing) := [] if not ing.object.spec.defaultBackend.service
+default_backend(ing) := [] if not is_object(ing.object.spec.defaultBackend.service)
 
 rule_backends(ing) := [{"ptr": sprintf("/spec/rules/%d/http/paths/%d/backend", [i, j]), "service": p.backend.service} |
-	some i, r in object.get(ing.object.spec, "rules", [])
-	some j, p in object.get(object.get(r, "http", {}), "paths", [])
-	p.backend.service
+	some i, r in data.paved.lib.units.arr(object.get(data.paved.lib.units.obj(ing.object.spec), "rules", []))
+	some j, p in data.paved.lib.units.arr(object.get(data.paved.lib.units.obj(object.get(data.paved.lib.units.obj(r), "http", {})), "paths", []))
+	is_object(p.backend.service)
 ]
 
 ingresses contains [u, ing, b] if {
@@ -78,7 +78,7 @@ ingresses contains [u, ing, b] if {
 	ing.apiVersion == "networking.k8s.io/v1"
 	some b in backends(ing)
 	is_string(b.service.name)
-	object.get(object.get(b.service, "port", {}), "name", "") != "use-annotation"
+	object.get(data.paved.lib.units.obj(object.get(b.service, "port", {})), "name", "") != "use-annotation"
 }
 
 services_named(objects, ing, name) := [s |
@@ -93,8 +93,8 @@ findings contains f if {
 	some [u, ing, b] in ingresses
 	services := services_named(u.objects, ing, b.service.name)
 	count(services) > 0
-	some field, want in object.get(b.service, "port", {})
-	field in {"name", "number"}
+	some field, want in data.paved.lib.units.obj(object.get(b.service, "port", {}))
+	well_typed(field, want)
 	not has_port(services, field, want)
 	pos := data.paved.lib.units.at(ing, sprintf("%s/service/port/%s", [b.ptr, field]))
 	f := {
@@ -105,19 +105,25 @@ findings contains f if {
 	}
 }
 
+well_typed("name", want) if is_string(want)
+
+well_typed("number", want) if is_number(want)
+
 has_port(services, "name", want) if {
 	some s in services
-	some p in object.get(s.object.spec, "ports", [])
+	some p in ports(s)
 	p.name == want
 }
 
 has_port(services, "number", want) if {
 	some s in services
-	some p in object.get(s.object.spec, "ports", [])
+	some p in ports(s)
 	p.port == want
 }
 
-service_ports(services) := concat(", ", sort({port_text(p) | some s in services; some p in object.get(s.object.spec, "ports", [])}))
+ports(s) := data.paved.lib.units.arr(object.get(data.paved.lib.units.obj(s.object.spec), "ports", []))
+
+service_ports(services) := concat(", ", sort({port_text(p) | some s in services; some p in ports(s); is_object(p)}))
 
 port_text(p) := sprintf("%v %s", [p.port, p.name]) if p.name
 

@@ -66,3 +66,9 @@ test_ingress_to_a_missing_service if {
 	two := {"units": [unit("chart", [svc("web", 8080), ingress("api", {"number": 80})]).units[0], unit("folder", [svc("api", 80)]).units[0]]}
 	count(rule.findings) == 0 with input as two
 }
+
+test_malformed_objects_do_not_fail_the_rule if {
+	bad_svc := object.union(svc("bad", "http"), {"object": {"spec": {"selector": {"app": "web"}, "ports": "x"}}})
+	bad_ing := object.union(ingress("web", {"name": [1]}), {"name": "bad", "object": {"spec": {"rules": [3, {"http": {"paths": [5]}}], "defaultBackend": {"service": "x"}}}})
+	count(rule.findings) == 1 with input as unit("chart", [bad_svc, bad_ing, ingress("web", {"number": 8080}), svc("web", 8080)])
+}

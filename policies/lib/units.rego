@@ -48,6 +48,16 @@ selected(u, service) := [o |
 	data.paved.lib.units.same_namespace(service.namespace, o.namespace)
 ]
 
+# `x` when it is an object (else `{}`), an array (else `[]`): objects as written may hold
+# anything where a mapping or list belongs, and a builtin given the wrong type fails the rule.
+obj(x) := x if is_object(x)
+
+obj(x) := {} if not is_object(x)
+
+arr(x) := x if is_array(x)
+
+arr(x) := [] if not is_array(x)
+
 # Where a finding at field `ptr` of object `o` points: the field, else the object.
 at(o, ptr) := object.get(o.at, ptr, {"line": o.line, "col": o.col})
 
