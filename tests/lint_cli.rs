@@ -48,12 +48,14 @@ fn realistic_repo_exact_findings() {
             (s("liveness-probe-missing"), s("deploy/k8s.yaml"), 20),
             (s("resource-limits-missing"), s("deploy/k8s.yaml"), 20),
             (s("seccomp-profile-missing"), s("deploy/k8s.yaml"), 20),
+            // The default service account, which nothing binds: its token is not needed.
+            (s("service-account-token-automounted"), s("deploy/k8s.yaml"), 20),
         ]
     );
     // Dockerfile, Makefile, workflow, manifest, go.mod, main.go; ignored/Dockerfile (FROM
     // ubuntu) is in .gitignore and must not be linted.
     assert_eq!(v["summary"]["files"], 6);
-    assert_eq!(v["summary"]["findings"], 8);
+    assert_eq!(v["summary"]["findings"], 9);
     assert_eq!(v["summary"]["errors"], 6);
     assert_eq!(v["version"], 1);
     let first = &v["findings"][0];
@@ -79,7 +81,13 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(lint(tmp.path(), &["--fail-on", "warning"]).status.code(), Some(1));
     assert_eq!(lint(tmp.path(), &["--fail-on", "never"]).status.code(), Some(0));
     let out = lint(tmp.path(), &["--format", "json"]);
-    assert_eq!(triples(&json(&out)), vec![("read-only-root-fs-missing".into(), "pod.yaml".into(), 7)]);
+    assert_eq!(
+        triples(&json(&out)),
+        vec![
+            ("read-only-root-fs-missing".into(), "pod.yaml".into(), 7),
+            ("service-account-token-automounted".into(), "pod.yaml".into(), 7)
+        ]
+    );
     for bad in [&["--format", "xml"][..], &["--fail-on", "fatal"][..]] {
         let out = lint(tmp.path(), bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out));
@@ -260,7 +268,10 @@ fn charts_generating_certificates_lint_reproducibly() {
     let e = |r: &str, p: &str, l: u64, c: u64| (r.to_string(), p.to_string(), l, c);
     assert_eq!(
         common::located(&v["findings"]),
-        [e("liveness-probe-missing", "webhook/templates/deployment.yaml", 16, 11)],
+        [
+            e("liveness-probe-missing", "webhook/templates/deployment.yaml", 16, 11),
+            e("service-account-token-automounted", "webhook/templates/deployment.yaml", 16, 11)
+        ],
         "{}",
         text(&out)
     );

@@ -45,6 +45,7 @@ fn overlays_are_linted_as_built_and_findings_land_where_the_value_comes_from() {
             f("readiness-probe-missing", base, 18, 9),
             f("run-as-non-root", base, 18, 9),
             f("seccomp-profile-missing", base, 18, 9),
+            f("service-account-token-automounted", base, 18, 9),
             f("capabilities-not-dropped", side, 9, 9),
             f("liveness-probe-missing", side, 9, 9),
             f("privilege-escalation-allowed", side, 9, 9),

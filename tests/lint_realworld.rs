@@ -34,10 +34,20 @@ fn two_binaries_each_serve_their_own_routes() {
     // ENTRYPOINT, or the one `command:` names), never the union of both.
     assert_eq!(
         findings("two-binaries"),
-        vec![f("probe-path-unserved", "deploy/app.yaml", 23, 29), f("probe-path-unserved", "deploy/app.yaml", 41, 29)]
+        vec![
+            f("service-account-token-automounted", "deploy/app.yaml", 16, 11),
+            f("probe-path-unserved", "deploy/app.yaml", 23, 29),
+            f("probe-path-unserved", "deploy/app.yaml", 41, 29)
+        ]
     );
     let v = lint_json(&fixtures().join("two-binaries"), &[]);
-    let msgs: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|f| f["message"].as_str()).collect();
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "probe-path-unserved")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
     assert!(msgs[0].contains("from cmd/api") && msgs[0].contains("(routes: /healthz)"), "{}", msgs[0]);
     assert!(msgs[1].contains("from cmd/metrics") && msgs[1].contains("(routes: /metrics)"), "{}", msgs[1]);
 }
@@ -45,7 +55,14 @@ fn two_binaries_each_serve_their_own_routes() {
 #[test]
 fn controller_runtime_serves_healthz_and_readyz() {
     // /healthz is the manager's; /ready is nobody's. No dockerfile-user-root either: USER set.
-    assert_eq!(findings("operator"), vec![f("probe-path-unserved", "config/manager/manager.yaml", 24, 29)]);
+    // The fixture has no RBAC: nothing says the manager's account needs its token.
+    assert_eq!(
+        findings("operator"),
+        vec![
+            f("service-account-token-automounted", "config/manager/manager.yaml", 17, 11),
+            f("probe-path-unserved", "config/manager/manager.yaml", 24, 29)
+        ]
+    );
     let v = lint_json(&fixtures().join("operator"), &[]);
     assert!(message(&v, "probe-path-unserved").contains("(routes: /healthz, /metrics, /readyz)"));
 }
@@ -68,7 +85,14 @@ fn run_make_build_follows_the_makefile() {
 fn a_container_running_a_shell_script_runs_no_go() {
     // The CronJob's /bin/sh script has a memory limit and no GOMEMLIMIT: not a Go process. The
     // Job runs the image's Go ENTRYPOINT (only `args:` given): it is.
-    assert_eq!(findings("shell-cronjob"), vec![f("gomemlimit-missing", "deploy/jobs.yaml", 39, 11)]);
+    assert_eq!(
+        findings("shell-cronjob"),
+        vec![
+            f("service-account-token-automounted", "deploy/jobs.yaml", 16, 15),
+            f("gomemlimit-missing", "deploy/jobs.yaml", 39, 11),
+            f("service-account-token-automounted", "deploy/jobs.yaml", 39, 11)
+        ]
+    );
 }
 
 #[test]
@@ -145,6 +169,7 @@ fn ko_base_images_and_ko_references() {
         vec![
             f("image-latest-tag", ".ko.yaml", 1, 19),
             f("gomemlimit-missing", "config/app.yaml", 16, 11),
+            f("service-account-token-automounted", "config/app.yaml", 16, 11),
             f("probe-path-unserved", "config/app.yaml", 23, 29),
         ]
     );
@@ -154,10 +179,14 @@ fn ko_base_images_and_ko_references() {
 
 #[test]
 fn helm_test_hooks_are_not_workloads() {
-    // The test Pod has no probes or resources: not reported. Its untagged image still is.
+    // The test Pod has no probes or resources: not reported, nor its service account token.
+    // Its untagged image still is.
     assert_eq!(
         findings("hook-chart"),
-        vec![f("image-latest-tag", "chart/templates/tests/test-connection.yaml", 15, 14)]
+        vec![
+            f("service-account-token-automounted", "chart/templates/deployment.yaml", 16, 11),
+            f("image-latest-tag", "chart/templates/tests/test-connection.yaml", 15, 14)
+        ]
     );
 }
 
@@ -169,6 +198,7 @@ fn a_chart_that_needs_a_value_is_linted_with_its_ci_values() {
         findings("required-chart"),
         vec![
             f("read-only-root-fs-missing", "chart/ci/writable-values.yaml", 4, 27),
+            f("service-account-token-automounted", "chart/templates/deployment.yaml", 16, 11),
             f("helm-render-error", "chart/templates/deployment.yaml", 17, 53),
         ]
     );
@@ -191,6 +221,7 @@ fn a_chart_with_an_unvendored_dependency_is_linted_without_it() {
         vec![
             f("helm-dependency-missing", "chart/Chart.yaml", 5, 5),
             f("resource-limits-missing", "chart/templates/deployment.yaml", 16, 11),
+            f("service-account-token-automounted", "chart/templates/deployment.yaml", 16, 11),
         ]
     );
     let v = lint_json(&fixtures().join("deps-chart"), &[]);

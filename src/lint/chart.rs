@@ -18,6 +18,7 @@ use regex::Regex;
 use super::catalogue::{HELM_DEPENDENCY_MISSING, HELM_RENDER_ERROR};
 use super::finding::{Finding, Severity, Suppressed};
 use super::repo::FileFacts;
+use super::repo::units::UnitTag;
 use super::suppress::Suppression;
 use crate::helm::{self, RenderErrorKind, RenderOptions};
 use crate::parse::Pos;
@@ -447,10 +448,19 @@ pub fn lint_chart(
         let values = values.get_or_insert_with(|| {
             Arc::new(read_values(&chart_dir.join("values.yaml"), format!("{chart_display}/values.yaml")))
         });
+        let unit = UnitTag {
+            kind: "chart",
+            path: chart_display.to_string(),
+            variant: name.clone(),
+            complete: rendered.missing_dependencies.is_empty(),
+        };
         let templates =
             lint_rendered_chart(chart_dir, chart_display, rendered, (values, Arc::new(overlays)), lint_text);
         out.templates.extend(templates.into_iter().map(|mut t| {
             t.template.variant = name.clone();
+            if let Some(f) = t.lint.facts.as_mut() {
+                f.unit = Some(unit.clone());
+            }
             t
         }));
     }

@@ -16,6 +16,7 @@ use super::catalogue::{
 };
 use super::chart::{Mapped, RenderedLint};
 use super::finding::{Finding, Severity, Suppressed};
+use super::repo::units::UnitTag;
 use super::suppress::{self, RuleState};
 use crate::kustomize::emit::{self, Emitted};
 use crate::kustomize::{self, Built, ProblemKind};
@@ -116,11 +117,19 @@ pub fn lint_root(
     let emitted = emit::emit(&built.resources);
     let unit =
         built.files.get(built.root).map_or_else(|| format!("{display}/kustomization.yaml"), |f| f.display.clone());
-    let lint = if built.resources.is_empty() {
+    let mut lint = if built.resources.is_empty() {
         RenderedLint { findings: Vec::new(), suppressions: Vec::new(), facts: None }
     } else {
         lint_text(&unit, &emitted.text)
     };
+    if let Some(f) = lint.facts.as_mut() {
+        f.unit = Some(UnitTag {
+            kind: "kustomization",
+            path: display.to_string(),
+            variant: None,
+            complete: !built.problems.iter().any(|p| matches!(p.kind, ProblemKind::Remote | ProblemKind::BuildError)),
+        });
+    }
     LintedRoot { root: display.to_string(), unit, built, emitted, lint }
 }
 

@@ -12,13 +12,16 @@
 //!   it imports (see [`gobin`]); a container runs the binary its `command:` names, or the
 //!   image's ENTRYPOINT/CMD, and a `command:` that runs a shell or another program runs no Go;
 //! - a CI file's Go module is the `go.mod` at the CI root (the directory holding `.github/`,
-//!   `.gitlab-ci.yml` or `.circleci/`).
+//!   `.gitlab-ci.yml` or `.circleci/`);
+//! - Kubernetes objects belong to the rendered unit that deploys them together: a chart's
+//!   rendering, a kustomization root's build, or the folder of plain manifests (see [`units`]).
 //!
 //! The result is one more policy input, `kind: "repository"`, whose findings carry their own
 //! `path`, `line` and `col`.
 
 pub mod dockerignore;
 mod gobin;
+pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +38,9 @@ pub struct FileFacts {
     pub path: String,
     pub kind: Kind,
     pub data: Value,
+    /// The chart rendering or kustomization build its objects belong to (`None`: a plain
+    /// manifest, of the folder unit of its directory).
+    pub unit: Option<units::UnitTag>,
 }
 
 /// Lexically normalised `/` path (`a/./b/../c` → `a/c`); `.` for empty.
@@ -215,7 +221,7 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             }
             json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
         }
-        Kind::Yaml => json!({"containers": container_facts(fi)}),
+        Kind::Yaml => json!({"containers": container_facts(fi), "objects": units::objects(fi)}),
         // ko's links come from `ko://` images; its base images are judged in the file itself.
         Kind::Ko => return None,
         Kind::Go => {
@@ -234,7 +240,7 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             json!({"dir": dir_of(path), "package": go["package"], "imports": imports, "routes": go["routes"], "ports": ports})
         }
     };
-    Some(FileFacts { path: path.to_string(), kind, data })
+    Some(FileFacts { path: path.to_string(), kind, data, unit: None })
 }
 
 /// The Go version of a `golang:` image reference fact, if it is one.
@@ -587,6 +593,7 @@ pub fn link(facts: &[FileFacts], walked: &dockerignore::Walked) -> Value {
         "dockerfiles": dockerfiles,
         "containers": containers,
         "ci_go_versions": ci_go_versions,
+        "units": units::link(facts),
     })
 }
 
