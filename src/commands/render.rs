@@ -34,6 +34,7 @@ pub fn run(args: RenderArgs) -> Result<Status> {
         release: args.release.unwrap_or(defaults.release),
         namespace: args.namespace.unwrap_or(defaults.namespace),
         kube_version: None,
+        removed_apis: None,
         allow_missing_dependencies: false,
         seed: None,
     };

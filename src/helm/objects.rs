@@ -228,7 +228,33 @@ impl HostObject for KubeVersion {
 
 /// `.Capabilities.APIVersions` (a Go `[]string`), with its `Has` method.
 #[derive(Debug, Clone)]
-pub(crate) struct VersionSet(Vec<String>);
+pub(crate) struct VersionSet(Vec<String>, Option<Cluster>);
+
+/// A cluster's discovery, as `helm install` sees it, rather than `helm template`'s list: `Has`
+/// also answers `group/version/Kind` (and `v1/Kind`), true when the group/version is served and
+/// the kind is not in `removed`. Kinds are not listed one by one: any kind of a served
+/// group/version counts as served.
+#[derive(Debug, Clone)]
+struct Cluster {
+    removed: Vec<String>,
+}
+
+impl VersionSet {
+    fn has(&self, api: &str) -> bool {
+        if self.0.iter().any(|a| a == api) {
+            return true;
+        }
+        let Some(cluster) = &self.1 else { return false };
+        let group_version = match api.split('/').collect::<Vec<_>>()[..] {
+            ["v1", kind] if !kind.is_empty() => "v1".to_owned(),
+            [group, version, kind] if !group.is_empty() && !version.is_empty() && !kind.is_empty() => {
+                format!("{group}/{version}")
+            }
+            _ => return false,
+        };
+        self.0.contains(&group_version) && !cluster.removed.iter().any(|r| r == api)
+    }
+}
 
 impl HostObject for VersionSet {
     fn type_name(&self) -> &str {
@@ -241,7 +267,7 @@ impl HostObject for VersionSet {
 
     fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {
         match (method, args) {
-            ("Has", [Value::String(v)]) => Some(Ok(Value::Bool(self.0.iter().any(|a| a == v)))),
+            ("Has", [Value::String(v)]) => Some(Ok(Value::Bool(self.has(v)))),
             ("Has", _) => Some(Err("Has takes one string argument".into())),
             ("MarshalJSON", []) => Some(Ok(s(&serde_json::Value::from(self.0.clone()).to_string()))),
             _ => None,
@@ -328,13 +354,19 @@ impl HostObject for Capabilities {
 }
 
 /// `.Capabilities` of `helm template` for `kube` (and `extra_apis` added to the API versions).
-pub(crate) fn capabilities_object(kube: &KubeVersion, extra_apis: &[String]) -> Value {
+/// With `removed` (see [`super::RenderOptions::removed_apis`]), the API versions are those of a
+/// cluster: the `group/version`s listed there are left out, and `Has` answers kinds.
+pub(crate) fn capabilities_object(kube: &KubeVersion, extra_apis: &[String], removed: Option<&[String]>) -> Value {
     let mut apis: Vec<String> = API_VERSIONS.iter().map(|a| (*a).to_owned()).collect();
     apis.extend(extra_apis.iter().cloned());
+    if let Some(removed) = removed {
+        apis.retain(|a| !removed.contains(a));
+    }
+    let cluster = removed.map(|r| Cluster { removed: r.to_vec() });
     let helm = HelmVersion { kube_client: format!("v{}.{}", kube.major, kube.minor) };
     Value::Host(Arc::new(Capabilities {
         kube: Arc::new(kube.clone()),
-        apis: Arc::new(VersionSet(apis)),
+        apis: Arc::new(VersionSet(apis, cluster)),
         helm: Arc::new(helm),
     }))
 }
@@ -358,14 +390,31 @@ mod tests {
 
     #[test]
     fn api_versions_has() {
-        let v = VersionSet(vec!["apps/v1".into()]);
+        let v = VersionSet(vec!["apps/v1".into()], None);
         assert!(matches!(v.call("Has", &[s("apps/v1")]), Some(Ok(Value::Bool(true)))));
         assert!(matches!(v.call("Has", &[s("apps/v1/Deployment")]), Some(Ok(Value::Bool(false)))));
     }
 
+    /// As a cluster: kinds of served versions are served, unless removed; removed versions are
+    /// gone from the list.
+    #[test]
+    fn api_versions_of_a_cluster_answer_kinds() {
+        let removed = ["policy/v1beta1".to_owned(), "policy/v1beta1/PodSecurityPolicy".to_owned()];
+        let Value::Host(caps) = capabilities_object(&KubeVersion::default(), &[], Some(&removed)) else {
+            panic!("capabilities are a host object")
+        };
+        let Some(Value::Host(apis)) = caps.field("APIVersions") else { panic!("APIVersions") };
+        let has = |a: &str| matches!(apis.call("Has", &[s(a)]), Some(Ok(Value::Bool(true))));
+        assert!(has("policy/v1") && has("policy/v1/PodDisruptionBudget") && has("v1/Service"));
+        assert!(!has("policy/v1beta1") && !has("policy/v1beta1/PodSecurityPolicy"));
+        assert!(!has("monitoring.coreos.com/v1/ServiceMonitor") && !has("apps/v1/") && !has("v1/"));
+        let Some(Entries::List(listed)) = apis.entries() else { panic!("a slice") };
+        assert!(!listed.contains(&s("policy/v1beta1")) && listed.contains(&s("policy/v1")));
+    }
+
     #[test]
     fn api_versions_are_a_slice() {
-        let v = VersionSet(vec!["v1".into(), "apps/v1".into()]);
+        let v = VersionSet(vec!["v1".into(), "apps/v1".into()], None);
         assert_eq!(v.entries(), Some(Entries::List(vec![s("v1"), s("apps/v1")])));
         assert!(KubeVersion::default().entries().is_none());
     }

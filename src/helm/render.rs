@@ -27,6 +27,11 @@ pub struct RenderOptions {
     pub namespace: String,
     /// Kubernetes version for `.Capabilities.KubeVersion`; `None` is Helm's default (v1.36.0).
     pub kube_version: Option<String>,
+    /// Render as for a cluster rather than as `helm template` does: `.Capabilities.APIVersions`
+    /// leaves out the `group/version`s listed, `Has` of a listed `group/version/Kind` is false,
+    /// and `Has` of any other kind of a served `group/version` is true (discovery lists kinds;
+    /// `helm template`'s built-in list does not). `None`: `helm template`'s list, unchanged.
+    pub removed_apis: Option<Vec<String>>,
     /// Render without the dependencies Chart.yaml declares but `charts/` lacks (`helm
     /// template` refuses such a chart; `paved lint` lints what is there and says what is not).
     pub allow_missing_dependencies: bool,
@@ -42,6 +47,7 @@ impl Default for RenderOptions {
             release: "release-name".into(),
             namespace: "default".into(),
             kube_version: None,
+            removed_apis: None,
             allow_missing_dependencies: false,
             seed: None,
         }
@@ -261,7 +267,7 @@ fn render_unseeded(mut chart: Chart, user: &Map, opts: &RenderOptions) -> Result
     }
     let ctx = scope::Context {
         release: objects::release_object(&opts.release, &opts.namespace),
-        capabilities: objects::capabilities_object(&kube, &[]),
+        capabilities: objects::capabilities_object(&kube, &[], opts.removed_apis.as_deref()),
     };
     let outputs = render_templates(&chart, &vals, &ctx)?;
     warnings.extend(outputs.warnings);

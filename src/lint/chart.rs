@@ -376,8 +376,13 @@ pub fn lint_chart(
     chart_dir: &Path,
     chart_display: &str,
     values_files: &[PathBuf],
+    kubernetes_version: &str,
     lint_text: &mut dyn FnMut(&str, &str) -> RenderedLint,
 ) -> ChartLint {
+    // Rendered for the cluster the repository targets (`kubernetes-version`): what
+    // `.Capabilities` says there decides the branches a chart takes, and so its API versions.
+    let kube_version = Some(format!("v{kubernetes_version}.0"));
+    let removed_apis = Some(super::kubernetes_apis::removed_at(kubernetes_version));
     let mut out = ChartLint { templates: Vec::new(), chart_findings: Vec::new() };
     let mut variants: Vec<(Option<String>, Vec<PathBuf>)> = vec![(None, values_files.to_vec())];
     for ci in ci_values(chart_dir) {
@@ -397,6 +402,8 @@ pub fn lint_chart(
             values_files: files,
             allow_missing_dependencies: true,
             seed: Some(0x0070_6176_6564),
+            kube_version: kube_version.clone(),
+            removed_apis: removed_apis.clone(),
             ..RenderOptions::default()
         };
         let rendered = match helm::render(chart_dir, &opts) {

@@ -16,6 +16,7 @@
 //! values: [deploy/values-prod.yaml]  # Helm values files for every chart
 //! fail-on: warning
 //! max-file-size: 10MB        # larger files are a parse-error finding, not read
+//! kubernetes-version: "1.30" # the cluster version manifests and charts target (default: the newest paved knows)
 //! ```
 //! Unknown keys, rule ids and values are errors naming the file, line and column.
 
@@ -60,6 +61,8 @@ pub struct Config {
     pub values: Vec<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub max_file_size: Option<u64>,
+    /// `kubernetes-version`: `1.NN`, one of the releases `kubernetes_apis` knows.
+    pub kubernetes_version: Option<String>,
 }
 
 /// Finds the config file for a lint of `root`: in `root` (or its directory, for a file) or any
@@ -198,11 +201,16 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                     err(display, v.pos, "max-file-size: expected a size such as 10MB, 512KB or 1048576")
                 })?);
             }
+            "kubernetes-version" => {
+                let text = v.scalar_text().unwrap_or_default();
+                config.kubernetes_version =
+                    Some(super::kubernetes_apis::parse_target(&text).map_err(|m| err(display, v.pos, m))?);
+            }
             other => bail!(err(
                 display,
                 k.pos,
                 format!(
-                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size)"
+                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size, kubernetes-version)"
                 )
             )),
         }
@@ -290,6 +298,7 @@ mod tests {
         assert_eq!(c.default_excludes, Some(false));
         assert!(c.ignore[0].globs.is_match("deploy/legacy/a.yaml"));
         assert_eq!(c.fail_on, Some(FailOn::Never));
+        assert_eq!(load_text("kubernetes-version: \"v1.30\"\n").unwrap().kubernetes_version.as_deref(), Some("1.30"));
     }
 
     #[test]
@@ -314,6 +323,11 @@ mod tests {
             ("default-excludes: maybe\n", ".paved.yaml:1:19: default-excludes"),
             ("exclude: [\"a[\"]\n", "invalid pattern"),
             ("a: [\n", ".paved.yaml:"),
+            (
+                "kubernetes-version: \"1.99\"\n",
+                ".paved.yaml:1:21: kubernetes-version: \"1.99\" is not a Kubernetes release",
+            ),
+            ("kubernetes-version: 1.30\n", "quote it"),
         ] {
             let e = load_text(text).unwrap_err().to_string();
             assert!(e.contains(needle), "{text:?}: {e}");

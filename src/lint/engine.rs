@@ -23,6 +23,7 @@ use regorus::rvm::{Program, RegoVM};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine as Rego, Value};
 
+use super::finding::Severity;
 use super::input::FileInput;
 use super::policy::{self, PolicyFile, RULES_PACKAGE, RuleMeta};
 use crate::parse::Pos;
@@ -60,6 +61,8 @@ pub struct RawFinding {
     pub message: String,
     /// Set by cross-file rules, whose findings may point into any file.
     pub path: Option<String>,
+    /// The finding's own severity (`"severity"` in the finding), replacing the rule's default.
+    pub severity: Option<Severity>,
 }
 
 /// The policies compiled for the RVM.
@@ -78,6 +81,8 @@ pub struct Engine {
     rules: Vec<RuleMeta>,
     /// Rule index by the last component of its package (`image_latest_tag`).
     by_package: HashMap<String, usize>,
+    /// The run's settings, given to every input as `input.settings` (see [`Engine::set_settings`]).
+    settings: Option<Value>,
 }
 
 impl Clone for Engine {
@@ -88,6 +93,7 @@ impl Clone for Engine {
             vm: None,
             rules: self.rules.clone(),
             by_package: self.by_package.clone(),
+            settings: self.settings.clone(),
         }
     }
 }
@@ -124,7 +130,22 @@ impl Engine {
         }
         rego.add_policy("paved/main.rego".into(), main_package(&rules)).map_err(|e| anyhow!("{e}"))?;
         let compiled = compile(&mut rego).ok();
-        Ok(Self { rego, compiled, vm: None, rules, by_package })
+        Ok(Self { rego, compiled, vm: None, rules, by_package, settings: None })
+    }
+
+    /// Settings of the run that policies read as `input.settings` (`kubernetes_version`), the
+    /// same for every file.
+    pub fn set_settings(&mut self, settings: serde_json::Value) {
+        self.settings = Some(to_rego(&settings));
+    }
+
+    /// A file's input as policies see it: its facts plus the run's settings.
+    fn input_value(&self, input: &serde_json::Value) -> Value {
+        let mut value = to_rego(input);
+        if let (Some(settings), Ok(map)) = (&self.settings, value.as_object_mut()) {
+            map.insert(Value::from("settings"), settings.clone());
+        }
+        value
     }
 
     pub fn rules(&self) -> &[RuleMeta] {
@@ -167,13 +188,13 @@ impl Engine {
     /// Evaluates every rule against one file's input.
     /// On a policy error (including the evaluation timer) the engine stays usable.
     pub fn evaluate(&mut self, input: &FileInput) -> Result<Vec<RawFinding>> {
-        let value = self.eval(to_rego(&input.input))?;
+        let value = self.eval(self.input_value(&input.input))?;
         self.findings(input, &value)
     }
 
     /// [`Engine::evaluate`] on the interpreter, whatever the engine would use.
     pub fn evaluate_interpreted(&mut self, input: &FileInput) -> Result<Vec<RawFinding>> {
-        let value = self.interpret(to_rego(&input.input))?;
+        let value = self.interpret(self.input_value(&input.input))?;
         self.findings(input, &value)
     }
 
@@ -196,7 +217,16 @@ impl Engine {
                 (None, None) => Pos::new(1, 1),
             };
             let path = f.get("path").and_then(|p| p.as_str()).map(str::to_string);
-            out.push(RawFinding { rule, pos, message, path });
+            let severity = match f.get("severity") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(s) => Some(s.as_str().and_then(Severity::parse).ok_or_else(|| {
+                    anyhow!(
+                        "{}: a finding's severity must be \"error\", \"warning\" or \"info\": {s}",
+                        self.rules[rule].file
+                    )
+                })?),
+            };
+            out.push(RawFinding { rule, pos, message, path, severity });
         }
         Ok(out)
     }
@@ -307,6 +337,28 @@ mod tests {
             );
         }
         assert!(inputs > 50 && with_findings > 20, "{inputs} inputs, {with_findings} with findings");
+    }
+
+    /// A finding may carry its own severity; one that is not a severity is a policy error.
+    #[test]
+    fn findings_carry_their_own_severity() {
+        let rule = |sev: &str| PolicyFile {
+            path: "custom/sev.rego".into(),
+            source: format!(
+                "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: sev\n#   severity: error\n#   rationale: r\n#   fix: f\npackage paved.rules.sev\n\nimport rego.v1\n\nfindings contains {{\"msg\": \"x\", \"severity\": {sev}}} if input.kind == \"dockerfile\"\n"
+            ),
+        };
+        let fi = FileInput {
+            input: serde_json::json!({"kind": "dockerfile"}),
+            objects: Vec::new(),
+            suppressions: Vec::new(),
+        };
+        let mut engine = Engine::load(&[rule("\"warning\"")]).expect("loads");
+        let found = engine.evaluate(&fi).expect("evaluates");
+        assert_eq!(found.iter().map(|f| f.severity).collect::<Vec<_>>(), [Some(Severity::Warning)]);
+        let mut engine = Engine::load(&[rule("\"fatal\"")]).expect("loads");
+        let e = engine.evaluate(&fi).unwrap_err().to_string();
+        assert!(e.contains("severity must be"), "{e}");
     }
 
     /// A custom policy the RVM compiler refuses (`with`) still evaluates, on the interpreter.

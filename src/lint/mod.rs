@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod kubernetes_apis;
 pub mod kustomize;
 pub mod policy;
 pub mod policy_test;
@@ -200,6 +201,12 @@ impl Context_<'_> {
         for r in raw {
             let meta = &self.meta[r.rule];
             let RuleState::Enabled(severity) = self.state(&meta.id) else { continue };
+            // A finding may carry its own severity (one rule, errors and warnings); a severity
+            // the config sets for the rule wins over it.
+            let severity = match r.severity {
+                Some(own) if !self.config.rules.contains_key(&meta.id) => own,
+                _ => severity,
+            };
             out.push(Finding {
                 rule: meta.id.clone(),
                 severity,
@@ -357,7 +364,9 @@ pub fn run(options: &Options) -> Result<Report> {
     for dir in &config.policies {
         custom.extend(policy::load_dir(dir, &cwd)?);
     }
-    let engine = if custom.is_empty() { builtin } else { Engine::load(&custom)? };
+    let mut engine = if custom.is_empty() { builtin } else { Engine::load(&custom)? };
+    let kubernetes_version = config.kubernetes_version.clone().unwrap_or_else(|| kubernetes_apis::newest().to_string());
+    engine.set_settings(serde_json::json!({ "kubernetes_version": kubernetes_version }));
     let rules = catalogue::all(engine.rules());
     let states = rules
         .iter()
@@ -436,7 +445,7 @@ pub fn run(options: &Options) -> Result<Report> {
         .charts
         .par_iter()
         .map(|(dir, display)| {
-            chart::lint_chart(dir, display, &values, &mut |doc_display, text| {
+            chart::lint_chart(dir, display, &values, &kubernetes_version, &mut |doc_display, text| {
                 lint_rendered(&engines, &ctx, doc_display, text)
             })
         })

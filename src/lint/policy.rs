@@ -72,6 +72,8 @@ pub fn builtin_files() -> Vec<PolicyFile> {
             }
         }
     }
+    // Data tables (policies/data/*.yaml) become Rego modules of constants.
+    out.push(super::kubernetes_apis::rego_module());
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
