@@ -20,6 +20,19 @@ pub(super) struct Tok {
     pub(super) end: usize,
     /// Whether any quoting or escaping appeared (a quoted word is never a reserved word).
     pub(super) quoted: bool,
+    /// The substitutions in a word, in order.
+    pub(super) subs: Vec<Sub>,
+    /// The parameter expansions in a word (outside single quotes): (name, operator).
+    pub(super) exps: Vec<(String, String)>,
+}
+
+/// A command or process substitution: its kind (`$(`, `` ` ``, `<(`, `>(`) and the byte range
+/// of the script inside it.
+#[derive(Debug, Clone)]
+pub(super) struct Sub {
+    pub(super) kind: &'static str,
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
 /// Operators, longest first; those with `<` or `>` are redirections.
@@ -37,9 +50,17 @@ pub(super) struct Lexer<'a> {
     pub(super) heredocs: Vec<(String, bool)>,
     /// Set after `<<`/`<<-`: the next word is a heredoc delimiter.
     pub(super) delim: Option<bool>,
+    /// Substitutions and expansions of the word being read.
+    pub(super) subs: Vec<Sub>,
+    pub(super) exps: Vec<(String, String)>,
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    pub(super) fn new(s: &'a str) -> Self {
+        let (toks, heredocs, subs, exps) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        Self { s, b: s.as_bytes(), i: 0, toks, heredocs, delim: None, subs, exps }
+    }
+
     pub(super) fn run(mut self) -> Vec<Tok> {
         while self.i < self.b.len() {
             let start = self.i;
@@ -59,6 +80,8 @@ impl Lexer<'_> {
                 b'<' | b'>' if self.b.get(self.i + 1) == Some(&b'(') => {
                     // Process substitution: one word, kept literally.
                     self.i = self.balanced(self.i + 1);
+                    let kind = if self.b[start] == b'<' { "<(" } else { ">(" };
+                    self.sub(kind, start + 2, self.i, b')');
                     self.push(Kind::Word, self.s[start..self.i].into(), start, false);
                 }
                 _ => {
@@ -83,7 +106,39 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: Kind, text: String, start: usize, quoted: bool) {
-        self.toks.push(Tok { kind, text, start, end: self.i, quoted });
+        let (subs, exps) = (std::mem::take(&mut self.subs), std::mem::take(&mut self.exps));
+        self.toks.push(Tok { kind, text, start, end: self.i, quoted, subs, exps });
+    }
+
+    /// Records a substitution whose script starts at `start` and runs to just before `end`'s
+    /// `closer` (to `end` when the substitution is unterminated).
+    fn sub(&mut self, kind: &'static str, start: usize, end: usize, closer: u8) {
+        let end = if end > start && self.b.get(end - 1) == Some(&closer) { end - 1 } else { end };
+        self.subs.push(Sub { kind, start: start.min(end), end });
+    }
+
+    /// After `$(`/`${` ... at `dollar`, now that `self.i` is past the closer: records the
+    /// command substitution or the parameter expansion (`$((` arithmetic is neither).
+    fn dollar_group(&mut self, dollar: usize) {
+        match self.b.get(dollar + 1) {
+            Some(b'(') if self.b.get(dollar + 2) != Some(&b'(') => self.sub("$(", dollar + 2, self.i, b')'),
+            Some(b'{') => {
+                let end = if self.i > dollar + 2 && self.b[self.i - 1] == b'}' { self.i - 1 } else { self.i };
+                if let Some(e) = self.s.get(dollar + 2..end).and_then(super::facts::braced) {
+                    self.exps.push(e);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// At a `$` followed by a name: records the expansion `$NAME` (the characters are read on
+    /// as ordinary text).
+    fn dollar_name(&mut self, dollar: usize) {
+        let n = self.b[dollar + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+        if self.b.get(dollar + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+            self.exps.push((self.s[dollar + 1..dollar + 1 + n].to_string(), String::new()));
+        }
     }
 
     /// Index of the next `c` at or after `i`, or the end of the script.
@@ -188,6 +243,7 @@ impl Lexer<'_> {
                     Some(b'(' | b'{') => {
                         self.i = self.balanced(i + 1);
                         text.push_str(&self.s[i..self.i]);
+                        self.dollar_group(i);
                     }
                     Some(b'\'') => {
                         self.ansi_c(&mut text);
@@ -199,6 +255,7 @@ impl Lexer<'_> {
                         quoted = true;
                     }
                     _ => {
+                        self.dollar_name(i);
                         text.push('$');
                         self.i += 1;
                     }
@@ -206,6 +263,7 @@ impl Lexer<'_> {
                 b'`' => {
                     self.i = self.skip_backtick(i);
                     text.push_str(&self.s[i..self.i]);
+                    self.sub("`", i + 1, self.i, b'`');
                 }
                 _ => {
                     let (c, n) = self.ch(i);
@@ -248,10 +306,17 @@ impl Lexer<'_> {
                 b'$' if matches!(self.b.get(i + 1), Some(b'(' | b'{')) => {
                     self.i = self.balanced(i + 1);
                     text.push_str(&self.s[i..self.i]);
+                    self.dollar_group(i);
                 }
                 b'`' => {
                     self.i = self.skip_backtick(i);
                     text.push_str(&self.s[i..self.i]);
+                    self.sub("`", i + 1, self.i, b'`');
+                }
+                b'$' => {
+                    self.dollar_name(i);
+                    text.push('$');
+                    self.i += 1;
                 }
                 _ => {
                     let (c, n) = self.ch(i);

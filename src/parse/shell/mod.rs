@@ -8,6 +8,10 @@
 //! `command`, `nice`, `timeout`) are stripped so argv[0] is the program that really runs, and
 //! `sh -c SCRIPT` / `bash -c` / `eval` are split recursively. Expansions (`$VAR`, `$(cmd)`,
 //! backticks, `${...}`) are never evaluated: they stay as literal text inside their word.
+//! Each command also says how it connects to the others (see `facts`): its pipeline and
+//! neighbours, its redirections and where its stdout ends up, the substitutions in its words
+//! with the commands they run (split like any script, never run), the variables it expands,
+//! and whether `set -x` traces it.
 //!
 //! Why hand-written (a tokenizer plus a small state machine) rather than a crate:
 //! - `shell-words` only splits one line into words: no operators, comments, heredocs,
@@ -29,14 +33,18 @@ use serde::Serialize;
 
 use super::pos::{LineIndex, Pos};
 
+pub mod facts;
 mod lexer;
 mod parser;
 #[cfg(test)]
 mod tests;
 mod unwrap;
 
+pub use facts::{Expansion, Member, Pipeline, Redirect, Stdout, SubCommand, Substitution};
 use lexer::Lexer;
-use parser::{Parser, Positions};
+use parser::Parser;
+#[cfg(test)]
+use parser::Positions;
 
 /// One simple command, as a policy sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,12 +64,50 @@ pub struct SimpleCommand {
     pub pos: Pos,
     /// The command's source text, backslash-newline continuations joined.
     pub text: String,
+    /// Its pipeline (`curl ... | sh`): position, length and the other members.
+    pub pipeline: Pipeline,
+    /// Its redirections, in order.
+    pub redirects: Vec<Redirect>,
+    /// Where its standard output goes, after pipes and redirections.
+    pub stdout: Stdout,
+    /// The command and process substitutions in its words, with the commands they run.
+    pub substitutions: Vec<Substitution>,
+    /// The variables its words expand.
+    pub expansions: Vec<Expansion>,
+    /// Whether the shell traces commands when it runs (`set -x` or `set -o xtrace` earlier in
+    /// the script and not undone, or `sh -x -c SCRIPT`).
+    pub xtrace: bool,
+}
+
+impl SimpleCommand {
+    /// A command with no shell context (an exec-form instruction, a test value).
+    pub fn plain(argv: Vec<String>, pos: Pos, text: String) -> Self {
+        Self {
+            argv,
+            env: BTreeMap::new(),
+            script_env: BTreeMap::new(),
+            pos,
+            text,
+            pipeline: Pipeline::default(),
+            redirects: Vec::new(),
+            stdout: Stdout::Inherited,
+            substitutions: Vec::new(),
+            expansions: Vec::new(),
+            xtrace: false,
+        }
+    }
+
+    /// The command as a substitution holds it.
+    fn sub_command(self) -> SubCommand {
+        let Self { argv, text, pipeline, stdout, substitutions, .. } = self;
+        SubCommand { argv, text, pipeline, stdout, substitutions }
+    }
 }
 
 /// Splits `script` into its simple commands, in source order. Never fails: input that is not
 /// valid shell yields its best-effort reading.
 pub fn split_script(script: &str) -> Vec<SimpleCommand> {
-    let mut out = split_with(script, BTreeMap::new(), None, 0);
+    let mut out = split_with(script, Outer { env: BTreeMap::new(), at: None, depth: 0, xtrace: false }, MAX_COMMANDS);
     out.truncate(MAX_COMMANDS);
     out
 }
@@ -79,11 +125,19 @@ pub fn is_shell(prog: &str) -> bool {
     SHELLS.contains(&prog.rsplit('/').next().unwrap_or(prog))
 }
 
-fn split_with(script: &str, env: BTreeMap<String, String>, at: Option<Pos>, depth: usize) -> Vec<SimpleCommand> {
-    let toks =
-        Lexer { s: script, b: script.as_bytes(), i: 0, toks: Vec::new(), heredocs: Vec::new(), delim: None }.run();
-    let mut p =
-        Parser { src: script, idx: Positions::new(script), toks, env, saved: Vec::new(), at, depth, out: Vec::new() };
+/// What a script inherits from the command that runs it (`sh -c SCRIPT`, `$(SCRIPT)`).
+struct Outer {
+    env: BTreeMap<String, String>,
+    /// Position every command takes (those of an inner script).
+    at: Option<Pos>,
+    depth: usize,
+    xtrace: bool,
+}
+
+/// The first `max` commands of `script`.
+fn split_with(script: &str, outer: Outer, max: usize) -> Vec<SimpleCommand> {
+    let toks = Lexer::new(script).run();
+    let mut p = Parser::new(script, toks, outer, max);
     p.run();
     p.out
 }

@@ -1,6 +1,7 @@
 //! The parser: groups tokens into simple commands, tracks the variables a script sets, and
 //! follows `sh -c` scripts.
 
+use super::facts::{MAX_NEIGHBOURS, MAX_SUBSTITUTION_COMMANDS};
 use super::lexer::{Kind, Tok, assignment};
 use super::unwrap::unwrap;
 use super::*;
@@ -47,27 +48,65 @@ impl Positions {
     }
 }
 
+/// A member of the pipeline being read: the command it emitted (an index into `out`; none for
+/// an `sh -c` whose inner commands were emitted instead), its argv, and where its redirections
+/// send stdout.
+#[derive(Clone)]
+struct Piped {
+    out: Option<usize>,
+    argv: Vec<String>,
+    redirected: Option<Stdout>,
+}
+
 pub(super) struct Parser<'a> {
-    pub(super) src: &'a str,
-    pub(super) idx: Positions,
-    pub(super) toks: Vec<Tok>,
+    src: &'a str,
+    idx: Positions,
+    toks: Vec<Tok>,
     /// Variables set so far by this script.
-    pub(super) env: BTreeMap<String, String>,
-    /// `env` saved at each open subshell `(`.
-    pub(super) saved: Vec<BTreeMap<String, String>>,
+    env: BTreeMap<String, String>,
+    /// Whether `set -x` is in effect.
+    xtrace: bool,
+    /// `env` and `xtrace` saved at each open subshell `(`.
+    saved: Vec<(BTreeMap<String, String>, bool)>,
     /// Position every command takes (commands of an `sh -c` script).
-    pub(super) at: Option<Pos>,
-    pub(super) depth: usize,
+    at: Option<Pos>,
+    depth: usize,
+    /// Commands kept.
+    max: usize,
+    /// The members of the pipeline being read; `piped`: the last operator was `|`.
+    pipe: Vec<Piped>,
+    piped: bool,
+    /// The last member read, for `{ a; b; } | c` (the group's last command feeds `c`).
+    last: Option<Piped>,
     pub(super) out: Vec<SimpleCommand>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    pub(super) fn new(src: &'a str, toks: Vec<Tok>, outer: Outer, max: usize) -> Self {
+        let Outer { env, at, depth, xtrace } = outer;
+        Self {
+            src,
+            idx: Positions::new(src),
+            toks,
+            env,
+            xtrace,
+            saved: Vec::new(),
+            at,
+            depth,
+            max,
+            pipe: Vec::new(),
+            piped: false,
+            last: None,
+            out: Vec::new(),
+        }
+    }
+
     pub(super) fn run(&mut self) {
         // Token indices of the simple command being read; `true` marks redirection parts.
         let mut cur: Vec<(usize, bool)> = Vec::new();
         let mut cases: Vec<Case> = Vec::new();
         let mut i = 0;
-        while i < self.toks.len() && self.out.len() < MAX_COMMANDS {
+        while i < self.toks.len() && self.out.len() < self.max {
             let t = &self.toks[i];
             let word = |w: &str| t.kind == Kind::Word && !t.quoted && t.text == w;
             match cases.last().copied() {
@@ -91,6 +130,7 @@ impl Parser<'_> {
                 }
                 Some(Case::Body) if t.kind == Kind::Op && (t.text.starts_with(";;") || t.text == ";&") => {
                     self.flush(&mut cur);
+                    self.end_pipeline();
                     cases.pop();
                     cases.push(Case::Pattern);
                     i += 1;
@@ -99,7 +139,12 @@ impl Parser<'_> {
                 _ => {}
             }
             match t.kind {
-                Kind::Newline | Kind::Arith => self.flush(&mut cur),
+                // A newline after `|` continues the pipeline.
+                Kind::Newline if self.piped && cur.is_empty() => {}
+                Kind::Newline | Kind::Arith => {
+                    self.flush(&mut cur);
+                    self.end_pipeline();
+                }
                 Kind::Op if t.text == "(" => {
                     let next_close = self.toks.get(i + 1).is_some_and(|n| n.kind == Kind::Op && n.text == ")");
                     if next_close && cur.iter().filter(|c| !c.1).count() == 1 {
@@ -109,15 +154,32 @@ impl Parser<'_> {
                         continue;
                     }
                     self.flush(&mut cur);
-                    self.saved.push(self.env.clone());
+                    self.saved.push((self.env.clone(), self.xtrace));
                 }
                 Kind::Op if t.text == ")" => {
                     self.flush(&mut cur);
-                    if let Some(env) = self.saved.pop() {
-                        self.env = env;
+                    if let Some((env, xtrace)) = self.saved.pop() {
+                        (self.env, self.xtrace) = (env, xtrace);
                     }
                 }
-                Kind::Op => self.flush(&mut cur),
+                Kind::Op if t.text == "|" || t.text == "|&" => {
+                    let after_group = i > 0 && {
+                        let p = &self.toks[i - 1];
+                        (p.kind == Kind::Op && p.text == ")") || (p.kind == Kind::Word && !p.quoted && p.text == "}")
+                    };
+                    self.flush(&mut cur);
+                    if self.pipe.is_empty()
+                        && after_group
+                        && let Some(last) = self.last.clone()
+                    {
+                        self.pipe.push(last);
+                    }
+                    self.piped = true;
+                }
+                Kind::Op => {
+                    self.flush(&mut cur);
+                    self.end_pipeline();
+                }
                 Kind::Redir => {
                     cur.push((i, true));
                     if self.toks.get(i + 1).is_some_and(|n| n.kind == Kind::Word) {
@@ -157,6 +219,28 @@ impl Parser<'_> {
             i += 1;
         }
         self.flush(&mut cur);
+        self.end_pipeline();
+    }
+
+    /// Gives every member of the pipeline just read its place in it and its neighbours.
+    fn end_pipeline(&mut self) {
+        let pipe = std::mem::take(&mut self.pipe);
+        self.piped = false;
+        let n = pipe.len();
+        let stdout =
+            |k: usize, m: &Piped| m.redirected.unwrap_or(if k + 1 < n { Stdout::Pipe } else { Stdout::Inherited });
+        let members: Vec<Member> =
+            pipe.iter().enumerate().map(|(k, m)| Member { argv: m.argv.clone(), stdout: stdout(k, m) }).collect();
+        for (k, m) in pipe.iter().enumerate() {
+            let Some(cmd) = m.out.and_then(|o| self.out.get_mut(o)) else { continue };
+            cmd.stdout = members[k].stdout;
+            cmd.pipeline = Pipeline {
+                index: k,
+                length: n,
+                before: members[k.saturating_sub(MAX_NEIGHBOURS)..k].to_vec(),
+                after: members[k + 1..n.min(k + 1 + MAX_NEIGHBOURS)].to_vec(),
+            };
+        }
     }
 
     /// Turns the tokens of one simple command into a [`SimpleCommand`] (or into script
@@ -185,24 +269,90 @@ impl Parser<'_> {
         let argv = words[k..].iter().map(|t| Arg { text: t.text.clone(), start: t.start }).collect();
         let pos = self.at.unwrap_or_else(|| self.idx.pos(self.src, head.start));
         let text = join_continuations(&self.src[start..end]);
-        self.emit(argv, env, pos, text);
+        let extra = self.extras(&parts, k, pos);
+        if let Some(member) = self.emit(argv, env, pos, text, extra) {
+            self.pipe.push(member.clone());
+            self.last = Some(member);
+            self.piped = false;
+        }
     }
 
-    fn emit(&mut self, mut argv: Vec<Arg>, mut env: BTreeMap<String, String>, pos: Pos, text: String) {
-        if self.out.len() >= MAX_COMMANDS {
-            return;
+    /// The redirections, substitutions and expansions of a command's tokens (`parts`, of which
+    /// the first `assigns` words are assignments).
+    fn extras(&self, parts: &[(usize, bool)], assigns: usize, pos: Pos) -> Extras {
+        let mut x = Extras::default();
+        let mut words = 0usize;
+        for (j, &(ti, redir)) in parts.iter().enumerate() {
+            let t = &self.toks[ti];
+            let (word, redirect) = if t.kind == Kind::Redir {
+                let digits = &self.src[t.start..t.end.saturating_sub(t.text.len()).max(t.start)];
+                let fd = digits.parse().unwrap_or(if t.text.starts_with('<') { 0 } else { 1 });
+                let target = parts.get(j + 1).filter(|p| p.1 && self.toks[p.0].kind == Kind::Word);
+                let target = target.map_or(String::new(), |p| self.toks[p.0].text.clone());
+                x.redirects.push(Redirect { fd, op: t.text.clone(), target });
+                continue;
+            } else if redir {
+                (None, x.redirects.len().checked_sub(1))
+            } else {
+                words += 1;
+                (words.checked_sub(assigns + 1), None)
+            };
+            for e in &t.exps {
+                x.expansions.push(Expansion { name: e.0.clone(), op: e.1.clone(), word });
+            }
+            for s in &t.subs {
+                let mut commands = Vec::new();
+                if self.depth < MAX_DEPTH {
+                    let outer = Outer { env: self.env.clone(), at: Some(pos), depth: self.depth + 1, xtrace: false };
+                    let script = self.src.get(s.start..s.end).unwrap_or("");
+                    commands = split_with(script, outer, MAX_SUBSTITUTION_COMMANDS);
+                }
+                let raw = self.src[t.start..t.end].trim_matches('"');
+                let whole = t.subs.len() == 1 && raw.len() == s.end - s.start + s.kind.len() + 1;
+                x.substitutions.push(Substitution {
+                    kind: s.kind.to_string(),
+                    word,
+                    redirect,
+                    whole,
+                    commands: commands.into_iter().map(SimpleCommand::sub_command).collect(),
+                });
+            }
+        }
+        x
+    }
+
+    fn emit(
+        &mut self,
+        mut argv: Vec<Arg>,
+        mut env: BTreeMap<String, String>,
+        pos: Pos,
+        text: String,
+        extra: Extras,
+    ) -> Option<Piped> {
+        if self.out.len() >= self.max {
+            return None;
         }
         let mut script_env = self.env.clone();
-        if let Some((script, start)) = unwrap(&mut argv, &mut env, &mut script_env)
+        let redirected = facts::redirected_stdout(&extra.redirects);
+        let before = argv.len();
+        let unwrapped = unwrap(&mut argv, &mut env, &mut script_env);
+        let dropped = before - argv.len();
+        if let Some((script, start)) = unwrapped
             && self.depth < MAX_DEPTH
         {
             script_env.extend(env);
             let at = self.at.unwrap_or_else(|| self.idx.pos(self.src, start));
-            self.out.extend(split_with(&script, script_env, Some(at), self.depth + 1));
-            return;
+            let args: Vec<String> = argv.iter().map(|a| a.text.clone()).collect();
+            // `sh -x -c SCRIPT` traces its script; `eval` runs in this shell.
+            let xtrace = if args[0] == "eval" { self.xtrace } else { shell_traces(&args) };
+            let outer = Outer { env: script_env, at: Some(at), depth: self.depth + 1, xtrace };
+            let room = self.max - self.out.len();
+            self.out.extend(split_with(&script, outer, room));
+            return Some(Piped { out: None, argv: args, redirected });
         }
         let argv: Vec<String> = argv.into_iter().map(|a| a.text).collect();
         let is_set = |a: &&String| !a.starts_with('-') && !a.starts_with('+');
+        let xtrace = self.xtrace;
         match argv[0].as_str() {
             "export" | "declare" | "typeset" | "local" | "readonly" => {
                 for a in argv[1..].iter().filter(is_set) {
@@ -216,10 +366,64 @@ impl Parser<'_> {
                     self.env.remove(a);
                 }
             }
+            "set" => self.xtrace = set_xtrace(&argv[1..], self.xtrace),
             _ => {}
         }
-        self.out.push(SimpleCommand { argv, env, script_env, pos, text });
+        // Words the wrappers took are no longer in argv: shift the word indices.
+        let shift = |w: Option<usize>| w.and_then(|w| w.checked_sub(dropped));
+        let Extras { redirects, mut substitutions, mut expansions } = extra;
+        substitutions.iter_mut().for_each(|s| s.word = shift(s.word));
+        expansions.iter_mut().for_each(|e| e.word = shift(e.word));
+        let member = Piped { out: Some(self.out.len()), argv: argv.clone(), redirected };
+        self.out.push(SimpleCommand {
+            argv,
+            env,
+            script_env,
+            pos,
+            text,
+            pipeline: Pipeline::default(),
+            redirects,
+            stdout: redirected.unwrap_or_default(),
+            substitutions,
+            expansions,
+            xtrace,
+        });
+        Some(member)
     }
+}
+
+#[derive(Default)]
+struct Extras {
+    redirects: Vec<Redirect>,
+    substitutions: Vec<Substitution>,
+    expansions: Vec<Expansion>,
+}
+
+/// Whether `set ARGS` leaves tracing on, from `on` before it: `-x`, `-ex`, `-o xtrace` turn it
+/// on, `+x`, `+o xtrace` off; `--` ends the options.
+fn set_xtrace(args: &[String], mut on: bool) -> bool {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--" || a == "-" || !(a.starts_with('-') || a.starts_with('+')) {
+            break;
+        }
+        let flags = &a[1..];
+        if flags.contains('x') {
+            on = a.starts_with('-');
+        }
+        for _ in 0..flags.matches('o').count() {
+            if it.next().is_some_and(|name| name == "xtrace") {
+                on = a.starts_with('-');
+            }
+        }
+    }
+    on
+}
+
+/// For `sh [options] -c SCRIPT`: whether an option turns tracing on (`-x`, `-xc`, `-euxo
+/// pipefail`, `-o xtrace`); the options end at SCRIPT.
+fn shell_traces(args: &[String]) -> bool {
+    set_xtrace(args.get(1..).unwrap_or_default(), false)
 }
 
 /// Joins backslash-newline continuations: the pair and the next line's indentation become one

@@ -292,3 +292,110 @@ fn long_line_of_commands_is_fast() {
     assert_eq!(commands[MAX_COMMANDS - 1].pos, Pos::new(1, 2 * MAX_COMMANDS as u32 - 1));
     assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
 }
+
+fn heads(members: &[Member]) -> Vec<&str> {
+    members.iter().map(|m| m.argv[0].as_str()).collect()
+}
+
+#[test]
+fn pipelines_give_each_member_its_place_and_neighbours() {
+    let cmds = split_script("curl -fsSL https://x/i.sh | tee i.sh | sudo -E bash -s -- -b /bin && echo done");
+    let got: Vec<_> =
+        cmds.iter().map(|c| (c.argv[0].as_str(), c.pipeline.index, c.pipeline.length, c.stdout)).collect();
+    assert_eq!(
+        got,
+        [
+            ("curl", 0, 3, Stdout::Pipe),
+            ("tee", 1, 3, Stdout::Pipe),
+            ("bash", 2, 3, Stdout::Inherited),
+            ("echo", 0, 1, Stdout::Inherited)
+        ]
+    );
+    assert_eq!(heads(&cmds[2].pipeline.before), ["curl", "tee"]);
+    assert_eq!(heads(&cmds[0].pipeline.after), ["tee", "bash"]);
+    assert_eq!(cmds[0].pipeline.after[1].argv, v(&["bash", "-s", "--", "-b", "/bin"]));
+    assert_eq!(cmds[0].pipeline.after[1].stdout, Stdout::Inherited);
+    // A newline after `|` continues; `{ ...; } |` pipes the group's last command.
+    let cmds = split_script("wget -qO- https://x |\n  sh\n{ cd /tmp; curl -sL x; } | sh -\n(echo $T) | docker login");
+    assert_eq!(cmds[1].pipeline.before[0].argv[0], "wget");
+    assert_eq!(heads(&cmds[4].pipeline.before), ["curl"]);
+    assert_eq!(cmds[2].pipeline.length, 1);
+    assert_eq!(heads(&cmds[5].pipeline.after), ["docker"]);
+    // An `sh -c` member is a member as written; its own commands form their own pipelines.
+    let cmds = split_script("echo $T | sh -c 'cat > f; wc -l f'");
+    assert_eq!(cmds[0].pipeline.after[0].argv, v(&["sh", "-c", "cat > f; wc -l f"]));
+    assert_eq!(cmds[0].stdout, Stdout::Pipe);
+    assert_eq!((cmds[1].argv[0].as_str(), cmds[1].pipeline.length, cmds[1].stdout), ("cat", 1, Stdout::File));
+}
+
+#[test]
+fn redirections_say_where_stdout_goes() {
+    let c = one("echo \"$TOKEN\" >> \"$GITHUB_ENV\"");
+    assert_eq!(c.redirects, [Redirect { fd: 1, op: ">>".into(), target: "$GITHUB_ENV".into() }]);
+    assert_eq!(c.stdout, Stdout::File);
+    assert_eq!(one("echo x >/dev/null 2>&1").stdout, Stdout::Null);
+    assert_eq!(one("echo x 2>/dev/null").stdout, Stdout::Inherited);
+    assert_eq!(one("echo x >&2").stdout, Stdout::Stderr);
+    assert_eq!(one("go test &> log").stdout, Stdout::File);
+    let c = one("cat 3< in 2>&1 <<< \"$X\"");
+    let fds: Vec<_> = c.redirects.iter().map(|r| (r.fd, r.op.as_str(), r.target.as_str())).collect();
+    assert_eq!(fds, [(3, "<", "in"), (2, ">&", "1"), (0, "<<<", "$X")]);
+    // A redirection wins over the pipe.
+    assert_eq!(split_script("echo x > f | cat")[0].stdout, Stdout::File);
+}
+
+#[test]
+fn substitutions_carry_the_commands_they_run() {
+    let c = one("bash <(curl -fsSL https://x/install.sh)");
+    assert_eq!(c.argv, v(&["bash", "<(curl -fsSL https://x/install.sh)"]));
+    let s = &c.substitutions[0];
+    assert_eq!((s.kind.as_str(), s.word, s.whole), ("<(", Some(1), true));
+    assert_eq!(s.commands[0].argv, v(&["curl", "-fsSL", "https://x/install.sh"]));
+    // `sh -c "$(curl ...)"`: the inner script is one command that is a substitution.
+    let c = one("sudo sh -c \"$(curl -fsSL https://x/i.sh)\" -- -y");
+    assert_eq!(c.argv, v(&["$(curl -fsSL https://x/i.sh)"]));
+    assert_eq!((c.substitutions[0].word, c.substitutions[0].whole), (Some(0), true));
+    assert_eq!(c.substitutions[0].commands[0].argv[0], "curl");
+    // Backticks, a substitution inside a longer word, a pipeline inside, a redirection target.
+    let c = one("echo \"v=`git describe`\" $(curl -s x | jq -r .url) < <(wget -qO- y)");
+    let got: Vec<_> = c.substitutions.iter().map(|s| (s.kind.as_str(), s.word, s.redirect, s.whole)).collect();
+    assert_eq!(got, [("`", Some(1), None, false), ("$(", Some(2), None, true), ("<(", None, Some(0), true)]);
+    assert_eq!(c.substitutions[1].commands[0].pipeline.after[0].argv[0], "jq");
+    assert_eq!(c.substitutions[2].commands[0].argv[0], "wget");
+    // Catches not: single quotes, arithmetic and `${...}` are no substitutions.
+    assert!(one("echo '$(curl x)' $((1 + 2)) ${A:-b}").substitutions.is_empty());
+    // Assignments keep theirs (word is null); wrappers shift the word index.
+    let c = one("A=$(curl x) env B=1 sh <(curl y)");
+    assert_eq!(c.substitutions.iter().map(|s| s.word).collect::<Vec<_>>(), [None, Some(1)]);
+}
+
+#[test]
+fn expansions_name_the_variables_a_command_reads() {
+    let c = one("echo \"$TOKEN\" ${API_KEY:+set} ${#PASSWORD} '$SECRET' \\$NOT $1 x=${{ secrets.X }}");
+    let got: Vec<_> = c.expansions.iter().map(|e| (e.name.as_str(), e.op.as_str(), e.word)).collect();
+    assert_eq!(got, [("TOKEN", "", Some(1)), ("API_KEY", ":+", Some(2)), ("PASSWORD", "length", Some(3))]);
+    let c = one("X=$A printf '%s' \"${B}\" > \"$OUT\"");
+    let got: Vec<_> = c.expansions.iter().map(|e| (e.name.as_str(), e.word)).collect();
+    assert_eq!(got, [("A", None), ("B", Some(2)), ("OUT", None)]);
+}
+
+#[test]
+fn set_x_traces_the_commands_after_it() {
+    let cmds = split_script("echo a\nset -euxo pipefail\necho b\n(set +x; echo c)\necho d\nset +o xtrace\necho e");
+    let got: Vec<_> = cmds.iter().map(|c| (c.argv.join(" "), c.xtrace)).collect();
+    let want = [
+        ("echo a", false),
+        ("set -euxo pipefail", false),
+        ("echo b", true),
+        ("set +x", true),
+        ("echo c", false),
+        ("echo d", true),
+        ("set +o xtrace", true),
+        ("echo e", false),
+    ];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b)));
+    assert!(one("bash -xc 'echo $T'").xtrace);
+    assert!(!one("bash -c 'echo $T'").xtrace);
+    assert!(split_script("set -o xtrace; eval echo x")[1].xtrace);
+    assert!(!split_script("set -e; set -- -x; echo")[2].xtrace);
+}
