@@ -47,12 +47,13 @@ import rego.v1
 
 ci_kinds := {"github-workflow", "gitlab-ci", "circleci"}
 
-# What a variable's name says when it holds a secret: a whole `_`-separated part of the name
-# (a part may end with one: `NPMTOKEN`). This list is this rule's own.
+# What a variable's name says when it holds a secret: a whole `_`-separated part of the name,
+# or (for the first group) the end of one (`NPMTOKEN`, `DBPASSWORD`). This list is this rule's own.
+secret_word_endings := {"PASSWORD", "PASSWORDS", "PASSWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "APIKEY"}
+
 secret_words := {
-	"PASSWORD", "PASSWORDS", "PASSWD", "PASS", "SECRET", "SECRETS", "TOKEN", "TOKENS",
-	"API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIALS", "CREDENTIAL", "CREDS", "PAT",
-	"ACCESS_KEY_SECRET", "CLIENT_SECRET", "SIGNING_KEY", "ENCRYPTION_KEY", "AUTH_KEY",
+	"PASS", "API_KEY", "PRIVATE_KEY", "CREDENTIALS", "CREDENTIAL", "CREDS", "PAT", "CLIENT_SECRET",
+	"SIGNING_KEY", "ENCRYPTION_KEY", "AUTH_KEY",
 }
 
 # A name ending with one of these names the secret's metadata, not the secret.
@@ -66,8 +67,15 @@ metadata_words := {
 
 secret_name(name) if {
 	n := upper(name)
-	some w in secret_words
+	some w in secret_word_endings
 	regex.match(sprintf(`(^|_)[A-Z0-9]*%s(_|$)`, [w]), n)
+	not metadata_name(n)
+}
+
+secret_name(name) if {
+	n := upper(name)
+	some w in secret_words
+	regex.match(sprintf(`(^|_)%s(_|$)`, [w]), n)
 	not metadata_name(n)
 }
 

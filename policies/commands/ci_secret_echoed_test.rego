@@ -86,3 +86,12 @@ test_not_ci_files if {
 	count(rule.findings) == 0 with input as {"kind": "dockerfile", "commands": [c]}
 	count(rule.findings) == 0 with input as {"kind": "shell", "commands": [c]}
 }
+
+test_secret_names if {
+	every n in ["TOKEN", "GITHUB_TOKEN", "NPMTOKEN", "DB_PASSWORD", "DOCKER_PASS", "GH_PAT", "AWS_SECRET_ACCESS_KEY", "SSH_PRIVATE_KEY", "api_key", "VAULT_SECRET_ID"] {
+		rule.secret_name(n)
+	}
+	every n in ["BYPASS", "COMPASS", "PATH", "TOKENIZER", "TOKEN_URL", "SECRET_NAME", "PASSWORD_FILE", "AWS_ACCESS_KEY_ID", "KEY", "CACHE_KEY", "PASSED"] {
+		not rule.secret_name(n)
+	}
+}
