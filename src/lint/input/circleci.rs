@@ -100,6 +100,9 @@ fn unmask_command(c: &mut CommandFact, exprs: &[String]) {
     unmask(&mut c.text, exprs);
     c.argv.iter_mut().for_each(|a| unmask(a, exprs));
     c.env.values_mut().chain(c.inherited_env.values_mut()).for_each(|v| unmask(v, exprs));
+    let members = c.pipeline.before.iter_mut().chain(c.pipeline.after.iter_mut());
+    members.flat_map(|m| m.argv.iter_mut()).for_each(|a| unmask(a, exprs));
+    c.redirects.iter_mut().for_each(|r| unmask(&mut r.target, exprs));
 }
 
 struct Ctx<'a> {

@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use crate::lint::discover::Kind;
 use crate::parse::dockerfile::{ImageRef, parse_image_ref};
-use crate::parse::shell::SimpleCommand;
+use crate::parse::shell::{Expansion, Pipeline, Redirect, SimpleCommand, Stdout, Substitution};
 use crate::parse::yaml;
 use crate::parse::{ParseError, Pos};
 
@@ -125,6 +125,13 @@ pub struct CommandFact {
     pub via: Option<String>,
     #[serde(flatten)]
     pub pos: Pos,
+    /// How it connects to other commands and what it expands: see [`SimpleCommand`].
+    pub pipeline: Pipeline,
+    pub redirects: Vec<Redirect>,
+    pub stdout: Stdout,
+    pub substitutions: Vec<Substitution>,
+    pub expansions: Vec<Expansion>,
+    pub xtrace: bool,
 }
 
 impl CommandFact {
@@ -147,6 +154,12 @@ impl CommandFact {
             owner: owner.to_string(),
             via: None,
             pos,
+            pipeline: cmd.pipeline.clone(),
+            redirects: cmd.redirects.clone(),
+            stdout: cmd.stdout,
+            substitutions: cmd.substitutions.clone(),
+            expansions: cmd.expansions.clone(),
+            xtrace: cmd.xtrace,
         }
     }
 }

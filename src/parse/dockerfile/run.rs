@@ -1,8 +1,6 @@
 //! The simple commands a RUN (or CMD/ENTRYPOINT) executes: exec form, the shell form with its
 //! `<<EOF` words blanked, and heredoc bodies a shell reads as its script.
 
-use std::collections::BTreeMap;
-
 use super::lines::RawInstr;
 use crate::parse::pos::Pos;
 use crate::parse::shell::{SimpleCommand, is_shell, split_script};
@@ -16,7 +14,6 @@ pub(super) fn run_commands(raw: &RawInstr, exec: Option<&[String]>) -> Vec<Simpl
             // Positions inside a JSON string are approximated by the start of the array.
             return split_script(&argv[2]).into_iter().map(|c| SimpleCommand { pos: args_pos, ..c }).collect();
         }
-        let (env, script_env) = (BTreeMap::new(), BTreeMap::new());
         // The command as a shell line (`go test ./...`, not the JSON array), for messages.
         let quote = |a: &String| {
             if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\|&;<>()*?".contains(c)) {
@@ -26,7 +23,7 @@ pub(super) fn run_commands(raw: &RawInstr, exec: Option<&[String]>) -> Vec<Simpl
             }
         };
         let text = argv.iter().map(quote).collect::<Vec<_>>().join(" ");
-        return vec![SimpleCommand { argv: argv.to_vec(), env, script_env, pos: args_pos, text }];
+        return vec![SimpleCommand::plain(argv.to_vec(), args_pos, text)];
     }
     // The command line, with the `<<EOF` words blanked out (columns are kept).
     let args = raw.args();
