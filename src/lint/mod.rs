@@ -223,7 +223,10 @@ fn lint_file(engines: &Pool, ctx: &Context_, c: &discover::Candidate) -> FileRes
     match input::build_file(c.kind, &c.path, &ctx.roots, &c.display, &text) {
         Err(e) => result.findings.push(parse_error(&c.display, e.pos.line, Some(e.pos.col), e.message)),
         Ok(input::Built::NotApplicable) => {}
-        Ok(input::Built::Input(fi)) => {
+        Ok(input::Built::Input(mut fi)) => {
+            if let (Some(settings), Some(doc)) = (ctx.config.policy_settings(), fi.input.as_object_mut()) {
+                doc.insert("config".into(), settings);
+            }
             result.suppressions.extend(fi.suppressions.iter().cloned());
             result.facts = repo::extract(c.kind, &c.display, &fi);
             if !ctx.parse_only {
