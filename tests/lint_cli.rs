@@ -38,6 +38,8 @@ fn realistic_repo_exact_findings() {
     assert_eq!(
         triples(&v),
         vec![
+            // The job sets no `permissions:` and neither does the workflow (a warning).
+            (s("workflow-permissions-broad"), s(".github/workflows/ci.yml"), 4),
             (s("image-latest-tag"), s(".github/workflows/ci.yml"), 6),
             (s("go-test-timeout-missing"), s(".github/workflows/ci.yml"), 11),
             // `COPY . .` at the repository root, and no .dockerignore.
@@ -55,10 +57,10 @@ fn realistic_repo_exact_findings() {
     // Dockerfile, Makefile, workflow, manifest, go.mod, main.go; ignored/Dockerfile (FROM
     // ubuntu) is in .gitignore and must not be linted.
     assert_eq!(v["summary"]["files"], 6);
-    assert_eq!(v["summary"]["findings"], 9);
+    assert_eq!(v["summary"]["findings"], 10);
     assert_eq!(v["summary"]["errors"], 6);
     assert_eq!(v["version"], 1);
-    let first = &v["findings"][0];
+    let first = &v["findings"][1];
     assert_eq!(first["column"], 16);
     assert_eq!(first["severity"], "error");
     assert!(first["help"].as_str().unwrap().contains("Pin a version tag"));

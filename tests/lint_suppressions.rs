@@ -69,6 +69,8 @@ fn inline_suppressions_with_reasons_and_hygiene() {
     assert_eq!(
         entries(&v, "findings"),
         [
+            // The job sets no `permissions:` (a warning of its own, not suppressed).
+            e(wf, "workflow-permissions-broad", 3, "-"),
             e(wf, "suppression-without-reason", 7, "-"),
             e(df, "suppression-without-reason", 7, "-"),
             e(df, "unused-suppression", 7, "-"),
@@ -91,7 +93,7 @@ fn inline_suppressions_with_reasons_and_hygiene() {
     assert_eq!(out.status.code(), Some(0), "hygiene findings are warnings: {}", text(&out));
     let messages: Vec<&str> =
         v["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
-    assert!(messages[2].contains("go-test-timeout-missing matches no finding here"), "{messages:?}");
+    assert!(messages[3].contains("go-test-timeout-missing matches no finding here"), "{messages:?}");
 
     // In a Dockerfile, `#` after an instruction is not a comment, so it suppresses nothing.
     fs::write(tmp.path().join("Dockerfile"), "FROM alpine # paved:ignore image-latest-tag -- no\nUSER 1\n").unwrap();

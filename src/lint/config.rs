@@ -17,6 +17,7 @@
 //! fail-on: warning
 //! max-file-size: 10MB        # larger files are a parse-error finding, not read
 //! kubernetes-version: "1.30" # the cluster version manifests and charts target (default: the newest paved knows)
+//! allow-unpinned: [actions, docker/build-push-action]  # owners or repos trusted at a tag
 //! ```
 //! Unknown keys, rule ids and values are errors naming the file, line and column.
 
@@ -63,6 +64,9 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// `kubernetes-version`: `1.NN`, one of the releases `kubernetes_apis` knows.
     pub kubernetes_version: Option<String>,
+    /// `allow-unpinned`: GitHub action owners (`actions`) or repositories (`docker/login-action`)
+    /// whose `uses:` may name a tag or branch (action-not-pinned), lowercased.
+    pub allow_unpinned: Vec<String>,
 }
 
 /// Finds the config file for a lint of `root`: in `root` (or its directory, for a file) or any
@@ -206,16 +210,36 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                 config.kubernetes_version =
                     Some(super::kubernetes_apis::parse_target(&text).map_err(|m| err(display, v.pos, m))?);
             }
+            "allow-unpinned" => config.allow_unpinned = owners_or_repos(display, v)?,
             other => bail!(err(
                 display,
                 k.pos,
                 format!(
-                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size, kubernetes-version)"
+                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size, kubernetes-version, allow-unpinned)"
                 )
             )),
         }
     }
     Ok(config)
+}
+
+/// `allow-unpinned`: a list of `OWNER` or `OWNER/REPO` names (GitHub's characters: letters,
+/// digits, `-`, `_`, `.`), lowercased as GitHub compares them.
+fn owners_or_repos(path: &str, node: &Node) -> Result<Vec<String>> {
+    let items =
+        node.as_seq().ok_or_else(|| err(path, node.pos, "allow-unpinned: expected a list of OWNER or OWNER/REPO"))?;
+    let valid = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    items
+        .iter()
+        .map(|item| {
+            let name = item.as_str().unwrap_or_default();
+            let parts: Vec<&str> = name.split('/').collect();
+            if parts.len() > 2 || !parts.iter().all(|p| valid(p)) {
+                bail!(err(path, item.pos, format!("allow-unpinned: {name:?} is not OWNER or OWNER/REPO")));
+            }
+            Ok(name.to_ascii_lowercase())
+        })
+        .collect()
 }
 
 /// `10MB`, `512KB`, `1GB` (powers of 1024) or a number of bytes.
@@ -237,6 +261,7 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 impl Config {
+
     /// `path` relative to the config directory, `/`-separated, for matching patterns.
     fn relative(&self, path: &Path) -> Option<String> {
         let abs = std::fs::canonicalize(path).ok()?;
@@ -287,9 +312,10 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let c = load_text(
-            "rules:\n  image-latest-tag: warning\n  run-as-non-root: off\nexclude: [testdata/]\ninclude: [docs/deploy/]\ndefault-excludes: false\nignore:\n  - paths: [deploy/legacy/**]\n    rules: [run-as-non-root]\n    reason: legacy\nfail-on: never\n",
+            "rules:\n  image-latest-tag: warning\n  run-as-non-root: off\nexclude: [testdata/]\ninclude: [docs/deploy/]\ndefault-excludes: false\nignore:\n  - paths: [deploy/legacy/**]\n    rules: [run-as-non-root]\n    reason: legacy\nfail-on: never\nallow-unpinned: [actions, Docker/login-action]\n",
         )
         .unwrap();
+        assert_eq!(c.allow_unpinned, ["actions", "docker/login-action"]);
         assert_eq!(c.rules["image-latest-tag"].0, RuleSetting::Severity(Severity::Warning));
         assert_eq!(c.rules["run-as-non-root"].0, RuleSetting::Off);
         assert!(c.exclude.as_ref().unwrap().is_match("testdata/x/y.yaml"));
@@ -328,6 +354,13 @@ mod tests {
                 ".paved.yaml:1:21: kubernetes-version: \"1.99\" is not a Kubernetes release",
             ),
             ("kubernetes-version: 1.30\n", "quote it"),
+            ("allow-unpinned: actions\n", ".paved.yaml:1:17: allow-unpinned: expected a list"),
+            (
+                "allow-unpinned: [actions/checkout@v4]\n",
+                ".paved.yaml:1:18: allow-unpinned: \"actions/checkout@v4\" is not",
+            ),
+            ("allow-unpinned: [a/b/c]\n", "is not OWNER or OWNER/REPO"),
+            ("allow-unpinned: [\"\"]\n", "is not OWNER or OWNER/REPO"),
         ] {
             let e = load_text(text).unwrap_err().to_string();
             assert!(e.contains(needle), "{text:?}: {e}");

@@ -328,7 +328,7 @@ mod tests {
             }
             let walked = repo::dockerignore::Walked { roots: vec![".".into()], ..Default::default() };
             let linked =
-                FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new() };
+                FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new(), written: None };
             assert_eq!(
                 engine.evaluate(&linked).expect("vm evaluates"),
                 engine.evaluate_interpreted(&linked).expect("interpreter evaluates"),
@@ -372,6 +372,7 @@ mod tests {
             input: serde_json::json!({"kind": "dockerfile"}),
             objects: Vec::new(),
             suppressions: Vec::new(),
+            written: None,
         };
         let found = engine.evaluate(&fi).expect("evaluates");
         assert_eq!(found.len(), 1);

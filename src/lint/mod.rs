@@ -366,7 +366,9 @@ pub fn run(options: &Options) -> Result<Report> {
     }
     let mut engine = if custom.is_empty() { builtin } else { Engine::load(&custom)? };
     let kubernetes_version = config.kubernetes_version.clone().unwrap_or_else(|| kubernetes_apis::newest().to_string());
-    engine.set_settings(serde_json::json!({ "kubernetes_version": kubernetes_version }));
+    engine.set_settings(
+        serde_json::json!({ "kubernetes_version": kubernetes_version, "allow_unpinned": config.allow_unpinned }),
+    );
     let rules = catalogue::all(engine.rules());
     let states = rules
         .iter()
@@ -470,7 +472,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut walked = walked(&options.paths, &cwd, &found.dockerignores, ctx.max);
     walked.git_roots = std::mem::take(&mut found.git_roots);
     let repo_input =
-        input::FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new() };
+        input::FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new(), written: None };
     drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };

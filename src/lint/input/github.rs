@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
     Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, scalar_string,
@@ -13,7 +13,7 @@ use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
 /// `env:` as a string map; expressions (`${{ }}`) are kept as written.
-fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
+pub(super) fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
     node.and_then(Node::as_map)
         .into_iter()
         .flatten()
@@ -22,7 +22,7 @@ fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
 }
 
 /// A `container:`/service value: a string, or a map with `image`.
-fn image_node(node: &Node) -> Option<&Node> {
+pub(super) fn image_node(node: &Node) -> Option<&Node> {
     if node.as_str().is_some() { Some(node) } else { node.get("image").filter(|n| n.as_str().is_some()) }
 }
 
@@ -49,6 +49,32 @@ fn metadata_images(steps: &[Node], tags: &str) -> Vec<String> {
     out
 }
 
+/// What the `uses:` steps of one job (or composite action) set up: `actions/setup-go`'s
+/// `go-version` and `docker/build-push-action`'s builds.
+pub(super) fn setup_and_builds(steps: &[Node], owner: &str, setup_go: &mut Vec<Value>, docker_builds: &mut Vec<Value>) {
+    for step in steps {
+        let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
+        let with = step.get("with");
+        if uses.starts_with("actions/setup-go@")
+            && let Some(v) = with.and_then(|w| w.get("go-version"))
+            && let Some(text) = scalar_string(v)
+        {
+            setup_go.push(json!({"version": text, "line": v.pos.line, "col": v.pos.col, "job": owner}));
+        }
+        if uses.starts_with("docker/build-push-action@") {
+            let text = |k: &str| with.and_then(|w| w.get(k)).and_then(scalar_string);
+            let tags = text("tags").map(|t| metadata_images(steps, &t)).unwrap_or_default();
+            docker_builds.push(json!({
+                "tags": tags,
+                "context": text("context").unwrap_or_else(|| ".".into()),
+                "file": text("file"),
+                "line": step.pos.line,
+                "col": step.pos.col,
+            }));
+        }
+    }
+}
+
 pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     let docs = yaml::parse_stream(text, &Limits::default())?;
     let Some(root) = docs.into_iter().next().map(|d| d.root) else { return Ok(Built::NotApplicable) };
@@ -71,27 +97,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         let mut job_env = workflow_env.clone();
         job_env.extend(env_map(job.get("env")));
         let steps = job.get("steps").and_then(Node::as_seq).unwrap_or_default();
-        for step in steps {
-            let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
-            let with = step.get("with");
-            if uses.starts_with("actions/setup-go@")
-                && let Some(v) = with.and_then(|w| w.get("go-version"))
-                && let Some(text) = scalar_string(v)
-            {
-                setup_go.push(json!({"version": text, "line": v.pos.line, "col": v.pos.col, "job": &job_name}));
-            }
-            if uses.starts_with("docker/build-push-action@") {
-                let text = |k: &str| with.and_then(|w| w.get(k)).and_then(scalar_string);
-                let tags = text("tags").map(|t| metadata_images(steps, &t)).unwrap_or_default();
-                docker_builds.push(json!({
-                    "tags": tags,
-                    "context": text("context").unwrap_or_else(|| ".".into()),
-                    "file": text("file"),
-                    "line": step.pos.line,
-                    "col": step.pos.col,
-                }));
-            }
-        }
+        setup_and_builds(steps, &job_name, &mut setup_go, &mut docker_builds);
         for step in steps {
             if let Some(uses) = step.get("uses")
                 && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
@@ -115,6 +121,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "github-workflow", images, commands, extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: Some(("workflow", root)),
     })))
 }
 
@@ -138,5 +145,12 @@ mod tests {
         assert_eq!((images[0]["line"].as_u64(), images[0]["col"].as_u64()), (Some(7), Some(16)));
         assert_eq!(images[1]["context"], "uses");
         assert_eq!(fi.locate("/commands/1"), Pos::new(12, 11));
+        // Pointers into the workflow as written: a job at its key, a value at the value, a
+        // missing key at the item that should hold it.
+        assert_eq!(fi.locate("/workflow/jobs/test"), Pos::new(5, 3));
+        assert_eq!(fi.locate("/workflow/jobs/test/permissions"), Pos::new(5, 3));
+        assert_eq!(fi.locate("/workflow/jobs/test/steps/1/uses"), Pos::new(15, 15));
+        assert_eq!(fi.locate("/workflow/jobs/test/steps/0"), Pos::new(10, 9));
+        assert_eq!(fi.locate("/workflow/jobs/test/container"), Pos::new(7, 16));
     }
 }
