@@ -352,6 +352,7 @@ mod tests {
             input: serde_json::json!({"kind": "dockerfile"}),
             objects: Vec::new(),
             suppressions: Vec::new(),
+            written: None,
         };
         let mut engine = Engine::load(&[rule("\"warning\"")]).expect("loads");
         let found = engine.evaluate(&fi).expect("evaluates");
