@@ -261,7 +261,6 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 impl Config {
-
     /// `path` relative to the config directory, `/`-separated, for matching patterns.
     fn relative(&self, path: &Path) -> Option<String> {
         let abs = std::fs::canonicalize(path).ok()?;

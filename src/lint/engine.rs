@@ -327,8 +327,12 @@ mod tests {
                 with_findings += usize::from(!vm.is_empty());
             }
             let walked = repo::dockerignore::Walked { roots: vec![".".into()], ..Default::default() };
-            let linked =
-                FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new(), written: None };
+            let linked = FileInput {
+                input: repo::link(&facts, &walked),
+                objects: Vec::new(),
+                suppressions: Vec::new(),
+                written: None,
+            };
             assert_eq!(
                 engine.evaluate(&linked).expect("vm evaluates"),
                 engine.evaluate_interpreted(&linked).expect("interpreter evaluates"),

@@ -471,8 +471,12 @@ pub fn run(options: &Options) -> Result<Report> {
         .collect();
     let mut walked = walked(&options.paths, &cwd, &found.dockerignores, ctx.max);
     walked.git_roots = std::mem::take(&mut found.git_roots);
-    let repo_input =
-        input::FileInput { input: repo::link(&facts, &walked), objects: Vec::new(), suppressions: Vec::new(), written: None };
+    let repo_input = input::FileInput {
+        input: repo::link(&facts, &walked),
+        objects: Vec::new(),
+        suppressions: Vec::new(),
+        written: None,
+    };
     drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };
