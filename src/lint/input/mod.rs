@@ -9,6 +9,7 @@
 
 pub mod circleci;
 pub mod dockerfile;
+pub mod expressions;
 pub mod github;
 pub mod gitlab;
 pub mod golang;
@@ -34,7 +35,8 @@ use crate::parse::{ParseError, Pos};
 pub struct FileInput {
     pub input: Value,
     /// Kubernetes files: the YAML node of `input.objects[i].object`, to resolve pointers into
-    /// objects as written (a missing key resolves to the map that should hold it).
+    /// objects as written (a missing key resolves to the map that should hold it). A GitHub
+    /// workflow: its one root node, behind `input.workflow`.
     pub objects: Vec<yaml::Node>,
     /// Suppressions the file declares in its content (Kubernetes `ignore.paved.dev/` annotations).
     pub suppressions: Vec<crate::lint::suppress::Suppression>,
@@ -205,6 +207,13 @@ impl FileInput {
             {
                 return node.locate(tail);
             }
+        }
+        if let Some(tail) = pointer.strip_prefix("/workflow")
+            && (tail.is_empty() || tail.starts_with('/'))
+            && self.input.get("kind").and_then(Value::as_str) == Some("github-workflow")
+            && let Some(root) = self.objects.first()
+        {
+            return root.locate(tail);
         }
         locate_in_json(&self.input, pointer)
     }
