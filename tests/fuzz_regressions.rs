@@ -58,6 +58,7 @@ fn every_kind_is_fuzzed() {
         Kind::Dockerfile
         | Kind::Makefile
         | Kind::GithubWorkflow
+        | Kind::GithubAction
         | Kind::GitlabCi
         | Kind::CircleCi
         | Kind::Yaml
@@ -69,6 +70,7 @@ fn every_kind_is_fuzzed() {
         Kind::Dockerfile,
         Kind::Makefile,
         Kind::GithubWorkflow,
+        Kind::GithubAction,
         Kind::GitlabCi,
         Kind::CircleCi,
         Kind::Yaml,

@@ -35,7 +35,7 @@ pub const TARGETS: [Target; 10] = [
 /// Each kind with a path that `discover::classify` gives it (`Go` sources have their own
 /// `golang` target). `pipeline`'s first byte indexes this: new kinds go at the end, so the
 /// kept inputs keep their kind.
-pub const KINDS: [(Kind, &str); 9] = [
+pub const KINDS: [(Kind, &str); 10] = [
     (Kind::Dockerfile, "Dockerfile"),
     (Kind::Makefile, "Makefile"),
     (Kind::GithubWorkflow, ".github/workflows/ci.yml"),
@@ -45,6 +45,7 @@ pub const KINDS: [(Kind, &str); 9] = [
     (Kind::GoMod, "go.mod"),
     (Kind::CircleCi, ".circleci/config.yml"),
     (Kind::Ko, ".ko.yaml"),
+    (Kind::GithubAction, ".github/actions/setup/action.yml"),
 ];
 
 /// The YAML stream parser under the default limits, plus what callers do with its nodes:

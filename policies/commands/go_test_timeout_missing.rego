@@ -2,8 +2,8 @@
 # title: go test runs without -timeout
 # description: >-
 #   A `go test` command (in a Makefile recipe after variable expansion, a CI script: GitHub
-#   `run:`, GitLab `script:`, CircleCI `run:`, a Dockerfile RUN, CMD or ENTRYPOINT, or a shell
-#   script) has no `-timeout` flag; gotestsum counts as `go test` with the flags after its
+#   `run:` of workflows and composite actions, GitLab `script:`, CircleCI `run:`, a Dockerfile
+#   RUN, CMD or ENTRYPOINT, or a shell script) has no `-timeout` flag; gotestsum counts as `go test` with the flags after its
 #   `--`.
 # custom:
 #   id: go-test-timeout-missing

@@ -4,7 +4,8 @@
 #   A container image is referenced with the tag `latest`, or with neither tag nor digest
 #   (which means `latest`): in Dockerfile FROM, Kubernetes containers and initContainers,
 #   rendered Helm charts, GitLab CI `image:`/`services:`, GitHub Actions
-#   `container:`/`services:`/`docker://` steps and CircleCI `docker:` images of jobs and
+#   `container:`/`services:`/`docker://` steps (also in a repository's own actions, with a
+#   Docker action's `runs.image: docker://...`) and CircleCI `docker:` images of jobs and
 #   executors. A registry port (`host:5000/app`) is not a tag;
 #   `FROM <earlier stage>` and `FROM scratch` are not images; references that still hold an
 #   unresolved variable are not judged.

@@ -25,6 +25,9 @@ pub enum Kind {
     Dockerfile,
     Makefile,
     GithubWorkflow,
+    /// A repository's own action (`action.yml`/`action.yaml` outside `.github/workflows/`); its
+    /// input falls back to other YAML when the file has no `runs:`.
+    GithubAction,
     GitlabCi,
     /// `.circleci/config.yml`: one word, as the product is named (`circleci`, like the input's kind).
     #[serde(rename = "circleci")]
@@ -90,6 +93,9 @@ pub fn classify(path: &Path) -> Option<Kind> {
         let parent = parts.next();
         if parent.is_some_and(|p| p == "workflows") && parts.next().is_some_and(|p| p == ".github") {
             return Some(Kind::GithubWorkflow);
+        }
+        if name == "action.yml" || name == "action.yaml" {
+            return Some(Kind::GithubAction);
         }
         if parent.is_some_and(|p| p == ".circleci") && (name == "config.yml" || name == "config.yaml") {
             return Some(Kind::CircleCi);
@@ -389,6 +395,10 @@ mod tests {
         assert_eq!(k(".github/workflows/ci.yml"), Some(Kind::GithubWorkflow));
         assert_eq!(k("x/.github/workflows/ci.yaml"), Some(Kind::GithubWorkflow));
         assert_eq!(k(".github/dependabot.yml"), Some(Kind::Yaml));
+        assert_eq!(k("action.yml"), Some(Kind::GithubAction));
+        assert_eq!(k(".github/actions/setup/action.yaml"), Some(Kind::GithubAction));
+        assert_eq!(k(".github/workflows/action.yml"), Some(Kind::GithubWorkflow));
+        assert_eq!(k("Action.yml"), Some(Kind::Yaml));
         assert_eq!(k(".gitlab-ci.yml"), Some(Kind::GitlabCi));
         assert_eq!(k(".circleci/config.yml"), Some(Kind::CircleCi));
         assert_eq!(k("svc/.circleci/config.yaml"), Some(Kind::CircleCi));
@@ -432,6 +442,7 @@ mod tests {
     fn kinds_serialize_as_the_inputs_name_them() {
         let name = |k: Kind| serde_json::to_value(k).unwrap();
         assert_eq!(name(Kind::GithubWorkflow), "github-workflow");
+        assert_eq!(name(Kind::GithubAction), "github-action");
         assert_eq!(name(Kind::GitlabCi), "gitlab-ci");
         assert_eq!(name(Kind::CircleCi), "circleci");
     }

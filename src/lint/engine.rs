@@ -296,7 +296,8 @@ mod tests {
                 inputs += 1;
                 with_findings += usize::from(!vm.is_empty());
             }
-            let linked = FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+            let linked =
+                FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new(), written: None };
             assert_eq!(
                 engine.evaluate(&linked).expect("vm evaluates"),
                 engine.evaluate_interpreted(&linked).expect("interpreter evaluates"),
@@ -318,6 +319,7 @@ mod tests {
             input: serde_json::json!({"kind": "dockerfile"}),
             objects: Vec::new(),
             suppressions: Vec::new(),
+            written: None,
         };
         let found = engine.evaluate(&fi).expect("evaluates");
         assert_eq!(found.len(), 1);

@@ -305,7 +305,10 @@ pub fn settle(
 pub fn linted_through_builds(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     kustomize::KUSTOMIZATION_FILES.contains(&name)
-        || matches!(super::discover::classify(path), Some(super::discover::Kind::Yaml))
+        || matches!(
+            super::discover::classify(path),
+            Some(super::discover::Kind::Yaml | super::discover::Kind::GithubAction)
+        )
         || name.ends_with(".json")
 }
 

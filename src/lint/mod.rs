@@ -445,7 +445,8 @@ pub fn run(options: &Options) -> Result<Report> {
         .chain(templates.iter_mut().flatten().filter_map(|t| t.lint.facts.take()))
         .chain(kustomized.iter_mut().filter_map(|k| k.lint.facts.take()))
         .collect();
-    let repo_input = input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new() };
+    let repo_input =
+        input::FileInput { input: repo::link(&facts), objects: Vec::new(), suppressions: Vec::new(), written: None };
     drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };

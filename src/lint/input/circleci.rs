@@ -201,6 +201,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "circleci", images, commands, extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: Some(("circleci", root)),
     })))
 }
 

@@ -92,6 +92,7 @@ pub fn build_with_makefiles(path: &str, text: &str, makefiles: &MakefileReader) 
         input: document(path, "dockerfile", images, commands, extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
     Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, expressions,
@@ -16,7 +16,7 @@ use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
 /// `env:` as a string map; expressions (`${{ }}`) are kept as written.
-fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
+pub(super) fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
     node.and_then(Node::as_map)
         .into_iter()
         .flatten()
@@ -25,7 +25,7 @@ fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
 }
 
 /// A `container:`/service value: a string, or a map with `image`.
-fn image_node(node: &Node) -> Option<&Node> {
+pub(super) fn image_node(node: &Node) -> Option<&Node> {
     if node.as_str().is_some() { Some(node) } else { node.get("image").filter(|n| n.as_str().is_some()) }
 }
 
@@ -50,6 +50,32 @@ fn metadata_images(steps: &[Node], tags: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What the `uses:` steps of one job (or composite action) set up: `actions/setup-go`'s
+/// `go-version` and `docker/build-push-action`'s builds.
+pub(super) fn setup_and_builds(steps: &[Node], owner: &str, setup_go: &mut Vec<Value>, docker_builds: &mut Vec<Value>) {
+    for step in steps {
+        let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
+        let with = step.get("with");
+        if uses.starts_with("actions/setup-go@")
+            && let Some(v) = with.and_then(|w| w.get("go-version"))
+            && let Some(text) = scalar_string(v)
+        {
+            setup_go.push(json!({"version": text, "line": v.pos.line, "col": v.pos.col, "job": owner}));
+        }
+        if uses.starts_with("docker/build-push-action@") {
+            let text = |k: &str| with.and_then(|w| w.get(k)).and_then(scalar_string);
+            let tags = text("tags").map(|t| metadata_images(steps, &t)).unwrap_or_default();
+            docker_builds.push(json!({
+                "tags": tags,
+                "context": text("context").unwrap_or_else(|| ".".into()),
+                "file": text("file"),
+                "line": step.pos.line,
+                "col": step.pos.col,
+            }));
+        }
+    }
 }
 
 pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
@@ -78,27 +104,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         let steps = job.get("steps").and_then(Node::as_seq).unwrap_or_default();
         let steps_pointer = format!("/workflow/jobs/{}/steps", expressions::pointer_token(&job_name));
         expressions::in_steps(steps, &source, &steps_pointer, Some(&job_name), &mut script_expressions);
-        for step in steps {
-            let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
-            let with = step.get("with");
-            if uses.starts_with("actions/setup-go@")
-                && let Some(v) = with.and_then(|w| w.get("go-version"))
-                && let Some(text) = scalar_string(v)
-            {
-                setup_go.push(json!({"version": text, "line": v.pos.line, "col": v.pos.col, "job": &job_name}));
-            }
-            if uses.starts_with("docker/build-push-action@") {
-                let text = |k: &str| with.and_then(|w| w.get(k)).and_then(scalar_string);
-                let tags = text("tags").map(|t| metadata_images(steps, &t)).unwrap_or_default();
-                docker_builds.push(json!({
-                    "tags": tags,
-                    "context": text("context").unwrap_or_else(|| ".".into()),
-                    "file": text("file"),
-                    "line": step.pos.line,
-                    "col": step.pos.col,
-                }));
-            }
-        }
+        setup_and_builds(steps, &job_name, &mut setup_go, &mut docker_builds);
         for step in steps {
             if let Some(uses) = step.get("uses")
                 && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
@@ -125,8 +131,9 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     });
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "github-workflow", images, commands, extra),
-        objects: vec![root],
+        objects: Vec::new(),
         suppressions: Vec::new(),
+        written: Some(("workflow", root)),
     })))
 }
 
@@ -150,6 +157,13 @@ mod tests {
         assert_eq!((images[0]["line"].as_u64(), images[0]["col"].as_u64()), (Some(7), Some(16)));
         assert_eq!(images[1]["context"], "uses");
         assert_eq!(fi.locate("/commands/1"), Pos::new(12, 11));
+        // Pointers into the workflow as written: a job at its key, a value at the value, a
+        // missing key at the item that should hold it.
+        assert_eq!(fi.locate("/workflow/jobs/test"), Pos::new(5, 3));
+        assert_eq!(fi.locate("/workflow/jobs/test/permissions"), Pos::new(5, 3));
+        assert_eq!(fi.locate("/workflow/jobs/test/steps/1/uses"), Pos::new(15, 15));
+        assert_eq!(fi.locate("/workflow/jobs/test/steps/0"), Pos::new(10, 9));
+        assert_eq!(fi.locate("/workflow/jobs/test/container"), Pos::new(7, 16));
     }
 
     #[test]
@@ -161,6 +175,6 @@ mod tests {
         assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(9), Some(17)));
         assert_eq!(e["pointer"], "/workflow/jobs/a~1b/steps/1");
         assert_eq!(fi.locate("/workflow/jobs/a~1b/steps/0/with/ref"), Pos::new(7, 16));
-        assert_eq!(fi.locate("/workflow/jobs/a~1b/steps/0/with/missing"), Pos::new(7, 11));
+        assert_eq!(fi.locate("/workflow/jobs/a~1b/steps/0/with/missing"), Pos::new(6, 9));
     }
 }

@@ -174,6 +174,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "gitlab-ci", images, commands, extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: Some(("gitlab", root)),
     })))
 }
 

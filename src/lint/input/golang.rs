@@ -15,5 +15,6 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "go", Vec::new(), Vec::new(), json!({ "go": go })),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }

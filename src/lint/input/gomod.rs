@@ -61,6 +61,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "gomod", Vec::new(), Vec::new(), json!({ "gomod": gomod })),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }
 

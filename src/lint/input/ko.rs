@@ -45,6 +45,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "ko", images, Vec::new(), extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }
 

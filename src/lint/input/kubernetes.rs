@@ -131,6 +131,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "kubernetes", images, Vec::new(), extra),
         objects: nodes.into_iter().map(|(_, n)| n).collect(),
         suppressions,
+        written: None,
     })))
 }
 

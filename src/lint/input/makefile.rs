@@ -55,5 +55,6 @@ pub fn build_with_includes(path: &str, text: &str, includes: &makefile::Includes
         input: document(path, "makefile", Vec::new(), commands, extra),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }

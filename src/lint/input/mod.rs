@@ -4,13 +4,14 @@
 //! Every input has `path`, `kind`, and two lists shared by all kinds so one policy can cover
 //! every surface: `images` (every container image the file references, with its parsed
 //! reference) and `commands` (every simple shell command the file runs, with the environment in
-//! effect). Each kind adds its own facts (`dockerfile`, `makefile`, `workflow`, `gitlab`,
-//! `circleci`, `objects` + `workloads`, `gomod`). The schema is documented in `policies/README.md`.
+//! effect). Each kind adds its own facts (`dockerfile`, `makefile`, `workflow`, `action`,
+//! `gitlab`, `circleci`, `objects` + `workloads`, `gomod`). The schema is documented in `policies/README.md`.
 
 pub mod circleci;
 pub mod dockerfile;
 pub mod expressions;
 pub mod github;
+pub mod github_action;
 pub mod gitlab;
 pub mod golang;
 pub mod gomod;
@@ -35,11 +36,13 @@ use crate::parse::{ParseError, Pos};
 pub struct FileInput {
     pub input: Value,
     /// Kubernetes files: the YAML node of `input.objects[i].object`, to resolve pointers into
-    /// objects as written (a missing key resolves to the map that should hold it). A GitHub
-    /// workflow: its one root node, behind `input.workflow`.
+    /// objects as written (a missing key resolves to the map that should hold it).
     pub objects: Vec<yaml::Node>,
     /// Suppressions the file declares in its content (Kubernetes `ignore.paved.dev/` annotations).
     pub suppressions: Vec<crate::lint::suppress::Suppression>,
+    /// A file kept as written under one input field (`workflow`, `action`, `gitlab`,
+    /// `circleci`), with its YAML root, so pointers into that field resolve to file positions.
+    pub written: Option<(&'static str, yaml::Node)>,
 }
 
 /// A file that parsed but holds nothing paved lints (e.g. YAML that is not a manifest).
@@ -54,6 +57,7 @@ pub fn build(kind: Kind, path: &str, text: &str) -> Result<Built, ParseError> {
         Kind::Dockerfile => dockerfile::build(path, text),
         Kind::Makefile => makefile::build(path, text),
         Kind::GithubWorkflow => github::build(path, text),
+        Kind::GithubAction => github_action::build(path, text),
         Kind::GitlabCi => gitlab::build(path, text),
         Kind::CircleCi => circleci::build(path, text),
         Kind::Yaml => kubernetes::build(path, text),
@@ -196,9 +200,16 @@ pub fn scalar_string(node: &yaml::Node) -> Option<String> {
 
 impl FileInput {
     /// The position a finding at `pointer` refers to: inside a Kubernetes object, the YAML node
-    /// (or the nearest existing ancestor); elsewhere, the nearest object on the pointer's path
-    /// that carries `line`/`col`. Falls back to line 1.
+    /// (or the nearest existing ancestor); inside a file kept as written ([`FileInput::written`]),
+    /// see [`locate_written`]; elsewhere, the nearest object on the pointer's path that carries
+    /// `line`/`col`. Falls back to line 1.
     pub fn locate(&self, pointer: &str) -> Pos {
+        if let Some((field, root)) = &self.written
+            && let Some(tail) = pointer.strip_prefix('/').and_then(|p| p.strip_prefix(*field))
+            && (tail.is_empty() || tail.starts_with('/'))
+        {
+            return locate_written(root, tail);
+        }
         if let Some(rest) = pointer.strip_prefix("/objects/") {
             let (index, tail) = rest.split_once('/').unwrap_or((rest, ""));
             if let (Ok(i), Some(tail)) = (index.parse::<usize>(), tail.strip_prefix("object"))
@@ -208,14 +219,31 @@ impl FileInput {
                 return node.locate(tail);
             }
         }
-        if let Some(tail) = pointer.strip_prefix("/workflow")
-            && (tail.is_empty() || tail.starts_with('/'))
-            && self.input.get("kind").and_then(Value::as_str) == Some("github-workflow")
-            && let Some(root) = self.objects.first()
-        {
-            return root.locate(tail);
-        }
         locate_in_json(&self.input, pointer)
+    }
+}
+
+/// Where a finding at `ptr` inside a file as written points: a scalar at its value; a mapping or
+/// sequence that is a mapping's value at its key (`build:` for `/jobs/build`, the start of the
+/// item); a list item at its first line (`- uses:`). A missing key resolves the same way to the
+/// nearest existing ancestor, the item that should hold it.
+pub fn locate_written(root: &yaml::Node, ptr: &str) -> Pos {
+    let mut node = root;
+    let mut key_pos = None;
+    for token in ptr.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if let Some(items) = node.as_seq() {
+            let Some(item) = token.parse::<usize>().ok().and_then(|i| items.get(i)) else { break };
+            (node, key_pos) = (item, None);
+        } else if let Some((k, v)) = node.entry(&token) {
+            (node, key_pos) = (v, Some(k.pos));
+        } else {
+            break;
+        }
+    }
+    match key_pos {
+        Some(p) if !node.is_scalar() => p,
+        _ => node.pos,
     }
 }
 

@@ -15,5 +15,6 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         input: document(path, "shell", Vec::new(), commands, json!({})),
         objects: Vec::new(),
         suppressions: Vec::new(),
+        written: None,
     })))
 }

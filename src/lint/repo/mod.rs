@@ -151,10 +151,12 @@ fn docker_build(argv: &[String]) -> Option<(Vec<String>, Option<String>, String)
     Some((tags, file, context.unwrap_or_else(|| ".".into())))
 }
 
-/// The directory CI commands run in: the one holding `.github/`, `.gitlab-ci.yml` or `.circleci/`.
+/// The directory CI commands run in: the one holding `.github/`, `.gitlab-ci.yml` or `.circleci/`
+/// (for an action elsewhere, such as a published one at the root, its own directory).
 fn ci_root(path: &str, kind: Kind) -> String {
     match kind {
         Kind::GithubWorkflow => path.split_once(".github/").map_or(".".into(), |(d, _)| normalize(d)),
+        Kind::GithubAction => path.split_once(".github/").map_or_else(|| dir_of(path), |(d, _)| normalize(d)),
         Kind::CircleCi => normalize(&dir_of(&dir_of(path))),
         _ => dir_of(path),
     }
@@ -173,12 +175,15 @@ fn build_entry(tags: &[String], file: Option<&str>, context: &str, base: &str) -
 /// Collects what `input` contributes to the repository model.
 pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
     let input = &fi.input;
+    if kind == Kind::GithubAction && input["kind"] == "kubernetes" {
+        return extract(Kind::Yaml, path, fi); // an action.yaml that is a manifest
+    }
     let data = match kind {
         Kind::GoMod => {
             json!({"dir": dir_of(path), "gomod": input["gomod"], "module": input["gomod"]["module"]["value"]})
         }
         Kind::Dockerfile => dockerfile_facts(input),
-        Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi => {
+        Kind::Makefile | Kind::Shell | Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi | Kind::CircleCi => {
             let base = match kind {
                 Kind::Makefile | Kind::Shell => dir_of(path),
                 _ => ci_root(path, kind),
@@ -543,7 +548,10 @@ pub fn link(facts: &[FileFacts]) -> Value {
     }
 
     let mut ci_go_versions = Vec::new();
-    for f in facts.iter().filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi)) {
+    for f in facts
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi | Kind::CircleCi))
+    {
         let root = f.data["ci_root"].as_str().unwrap_or(".");
         let gomod = gomods.get(root).map(|g| gomod_value(g));
         for v in f.data["go_versions"].as_array().into_iter().flatten() {
@@ -637,6 +645,8 @@ mod tests {
         assert_eq!(ci_root(".circleci/config.yml", Kind::CircleCi), ".");
         assert_eq!(ci_root("svc/.circleci/config.yml", Kind::CircleCi), "svc");
         assert_eq!(ci_root("a/b/.github/workflows/ci.yml", Kind::GithubWorkflow), "a/b");
+        assert_eq!(ci_root(".github/actions/setup/action.yml", Kind::GithubAction), ".");
+        assert_eq!(ci_root("tools/release/action.yml", Kind::GithubAction), "tools/release");
         assert_eq!(ci_root("svc/.gitlab-ci.yml", Kind::GitlabCi), "svc");
     }
 
