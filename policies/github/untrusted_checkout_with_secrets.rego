@@ -2,9 +2,10 @@
 # title: Privileged workflow checks out and runs a pull request's code
 # description: >-
 #   A workflow triggered by `pull_request_target` or `workflow_run` checks out the pull
-#   request's head with `actions/checkout` (`ref:` of `github.event.pull_request.head.sha` or
-#   `.head.ref`, `github.head_ref`, `github.event.workflow_run.head_sha` or `.head_branch`,
-#   `refs/pull/.../merge`, or `repository:` of the head repository), and the same job then runs
+#   request's head with `actions/checkout` (`ref:` of `github.event.pull_request.head.sha`,
+#   `github.event.workflow_run.head_sha` or `refs/pull/.../merge`, `repository:` of the head
+#   repository, with or without a branch name `ref:` such as `github.head_ref`; a branch name
+#   alone names a branch of the base repository), and the same job then runs
 #   code (a later `run:` step, a local action `uses: ./...`, a build tool's action) or has
 #   secrets in scope (`secrets.*` in the job) or a token that can write. A checkout of the base
 #   (no `ref:`) and jobs guarded to the repository's own branches
@@ -50,17 +51,29 @@ _triggers contains t if {
 	some t, _ in input.workflow.on
 }
 
-# What makes a checkout input point at the pull request's code.
+# What makes a checkout input point at the pull request's code: a commit (GitHub serves a
+# fork's commits from the base repository too, as `refs/pull/N/head`), or the head repository.
 _head := {
-	"ref": `github\.event\.pull_request\.head\.(sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.(head_sha|head_branch|pull_requests)|refs/pull/`,
+	"ref": `github\.event\.pull_request\.head\.sha|github\.event\.pull_request\.merge_commit_sha|github\.event\.workflow_run\.(head_sha|pull_requests)|refs/pull/`,
 	"repository": `github\.event\.pull_request\.head\.repo\.full_name|github\.event\.workflow_run\.head_repository\.full_name`,
 }
 
+# A branch name: the fork's branch only when `repository:` is the head repository too (alone it
+# names a branch of the base repository, which only its writers can push to).
+_branch := `github\.event\.pull_request\.head\.ref|github\.head_ref|github\.event\.workflow_run\.head_branch`
+
 # The input that makes a checkout the pull request's: `ref:`, else `repository:`.
-_head_key(step) := "ref" if _is_head(step, "ref")
+_head_key(step) := "ref" if _ref_is_head(step)
 
 _head_key(step) := "repository" if {
-	not _is_head(step, "ref")
+	not _ref_is_head(step)
+	_is_head(step, "repository")
+}
+
+_ref_is_head(step) if _is_head(step, "ref")
+
+_ref_is_head(step) if {
+	_is_branch(step)
 	_is_head(step, "repository")
 }
 
@@ -68,6 +81,12 @@ _is_head(step, key) if {
 	value := step["with"][key]
 	is_string(value)
 	regex.match(_head[key], value)
+}
+
+_is_branch(step) if {
+	value := step["with"].ref
+	is_string(value)
+	regex.match(_branch, value)
 }
 
 # Build tools whose actions run code from the checked-out tree.
@@ -84,10 +103,10 @@ _builders := {
 # offers another way in.
 _guard := `head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head_repository\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.workflow_run\.head_repository\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork|author_association|pull_request\.user\.login\s*==`
 
-_guarded(x) if {
-	is_string(x["if"])
-	regex.match(_guard, lower(x["if"]))
-	not contains(x["if"], "||")
+_guarded(node) if {
+	is_string(node["if"])
+	regex.match(_guard, lower(node["if"]))
+	not contains(node["if"], "||")
 }
 
 _action(step) := lower(split(step.uses, "@")[0]) if is_string(step.uses)

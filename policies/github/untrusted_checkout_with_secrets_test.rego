@@ -23,10 +23,10 @@ test_a_head_checkout_then_a_run_step_is_a_finding_at_the_ref if {
 
 test_each_head_reference_counts if {
 	every w in [
-		{"ref": "${{ github.event.pull_request.head.ref }}"},
-		{"ref": "${{ github.head_ref }}"},
+		{"ref": "${{ github.event.pull_request.head.ref }}", "repository": "${{ github.event.pull_request.head.repo.full_name }}"},
+		{"ref": "${{ github.head_ref }}", "repository": "${{ github.event.pull_request.head.repo.full_name }}"},
 		{"ref": "${{ github.event.workflow_run.head_sha }}"},
-		{"ref": "${{ github.event.workflow_run.head_branch }}"},
+		{"ref": "${{ github.event.workflow_run.head_branch }}", "repository": "${{ github.event.workflow_run.head_repository.full_name }}"},
 		{"ref": "refs/pull/${{ github.event.number }}/merge"},
 		{"repository": "${{ github.event.pull_request.head.repo.full_name }}"},
 	] {
@@ -62,6 +62,14 @@ test_base_checkouts_plain_triggers_guards_and_inert_jobs_are_quiet if {
 	count(rule.findings) == 0 with input as wf("pull_request_target", {"permissions": {"contents": "read"}, "steps": [head, {"uses": "actions/upload-artifact@v4"}]})
 	# A run step before the checkout does not run the checked-out code.
 	count(rule.findings) == 0 with input as wf("pull_request_target", {"steps": [{"run": "echo hi"}, head]})
+}
+
+test_a_branch_name_alone_is_a_branch_of_the_base_repository if {
+	count(rule.findings) == 0 with input as wf("pull_request_target", {"steps": [checkout({"ref": "${{ github.head_ref }}"}), {"run": "make"}]})
+	both := checkout({"ref": "${{ github.head_ref }}", "repository": "${{ github.event.pull_request.head.repo.full_name }}"})
+	pointers(wf("pull_request_target", {"steps": [both, {"run": "make"}]})) == {"/workflow/jobs/test/steps/0/with/ref"}
+	repo_only := checkout({"repository": "${{ github.event.pull_request.head.repo.full_name }}"})
+	pointers(wf("pull_request_target", {"steps": [repo_only, {"run": "make"}]})) == {"/workflow/jobs/test/steps/0/with/repository"}
 }
 
 test_a_label_gate_is_still_a_finding if {
