@@ -1,13 +1,16 @@
 //! GitHub Actions workflow → input: `input.workflow` (the workflow as written), `images` (job
 //! `container:`, `services:` and `docker://` steps) and `commands` (every `run:` step, with the
-//! workflow, job and step `env:` in effect).
+//! workflow, job and step `env:` in effect), and `script_expressions` (every `${{ }}` of those
+//! scripts and of `actions/github-script` scripts, at its position: see [`super::expressions`]).
+//! Pointers into `/workflow` resolve through the YAML tree, to the node as written.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use super::{
-    Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, scalar_string,
+    Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document, expressions,
+    scalar_string,
 };
 use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
@@ -83,6 +86,8 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     let workflow_env = env_map(root.get("env"));
     let mut setup_go = Vec::new();
     let mut docker_builds = Vec::new();
+    let source = expressions::Source::new(text);
+    let mut script_expressions = Vec::new();
 
     for (job_key, job) in root.get("jobs").and_then(Node::as_map).into_iter().flatten() {
         let job_name = yaml::key_text(job_key).into_owned();
@@ -97,6 +102,8 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         let mut job_env = workflow_env.clone();
         job_env.extend(env_map(job.get("env")));
         let steps = job.get("steps").and_then(Node::as_seq).unwrap_or_default();
+        let steps_pointer = format!("/workflow/jobs/{}/steps", expressions::pointer_token(&job_name));
+        expressions::in_steps(steps, &source, &steps_pointer, Some(&job_name), &mut script_expressions);
         setup_and_builds(steps, &job_name, &mut setup_go, &mut docker_builds);
         for step in steps {
             if let Some(uses) = step.get("uses")
@@ -116,7 +123,12 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
             }
         }
     }
-    let extra = json!({ "workflow": root.to_json(), "setup_go": setup_go, "docker_builds": docker_builds });
+    let extra = json!({
+        "workflow": root.to_json(),
+        "setup_go": setup_go,
+        "docker_builds": docker_builds,
+        "script_expressions": script_expressions,
+    });
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "github-workflow", images, commands, extra),
         objects: Vec::new(),
@@ -152,5 +164,17 @@ mod tests {
         assert_eq!(fi.locate("/workflow/jobs/test/steps/1/uses"), Pos::new(15, 15));
         assert_eq!(fi.locate("/workflow/jobs/test/steps/0"), Pos::new(10, 9));
         assert_eq!(fi.locate("/workflow/jobs/test/container"), Pos::new(7, 16));
+    }
+
+    #[test]
+    fn script_expressions_and_workflow_pointers_are_located_in_the_file() {
+        let text = "on: pull_request_target\njobs:\n  a/b:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.head_ref }}\n      - run: |\n          echo \"${{ github.event.pull_request.title }}\"\n";
+        let Built::Input(fi) = build("w.yml", text).unwrap() else { panic!() };
+        let e = &fi.input["script_expressions"][0];
+        assert_eq!(e["expr"], "github.event.pull_request.title");
+        assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(9), Some(17)));
+        assert_eq!(e["pointer"], "/workflow/jobs/a~1b/steps/1");
+        assert_eq!(fi.locate("/workflow/jobs/a~1b/steps/0/with/ref"), Pos::new(7, 16));
+        assert_eq!(fi.locate("/workflow/jobs/a~1b/steps/0/with/missing"), Pos::new(6, 9));
     }
 }

@@ -3,7 +3,8 @@
 //! action's `runs.image` when it is `docker://...`, and the `uses: docker://` steps of a
 //! composite action) and `commands` (a composite action's `run:` steps whose `shell:` runs
 //! commands, not `python` or `node {0}`, with the step's `env:`), as workflows have them, so the
-//! command and image rules cover actions too. A file so named without `runs:` is no action: it
+//! command and image rules cover actions too; `script_expressions` as for workflows
+//! ([`super::expressions`]). A file so named without `runs:` is no action: it
 //! is other YAML (a manifest if it is one).
 
 use serde_json::json;
@@ -40,6 +41,14 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
     let steps = runs.get("steps").and_then(Node::as_seq).unwrap_or_default();
     let (mut setup_go, mut docker_builds) = (Vec::new(), Vec::new());
     setup_and_builds(steps, &owner, &mut setup_go, &mut docker_builds);
+    let mut script_expressions = Vec::new();
+    super::expressions::in_steps(
+        steps,
+        &super::expressions::Source::new(text),
+        "/action/runs/steps",
+        None,
+        &mut script_expressions,
+    );
     for step in steps {
         if let Some(uses) = step.get("uses")
             && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
@@ -56,7 +65,12 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
             commands.truncate(MAX_YAML_COMMANDS);
         }
     }
-    let extra = json!({ "action": root.to_json(), "setup_go": setup_go, "docker_builds": docker_builds });
+    let extra = json!({
+        "action": root.to_json(),
+        "setup_go": setup_go,
+        "docker_builds": docker_builds,
+        "script_expressions": script_expressions,
+    });
     Ok(Built::Input(Box::new(FileInput {
         input: document(path, "github-action", images, commands, extra),
         objects: Vec::new(),
@@ -96,6 +110,11 @@ mod tests {
         assert_eq!(fi.locate("/action/runs/steps/1"), Pos::new(8, 7));
         assert_eq!(fi.locate("/action/runs/steps"), Pos::new(4, 3));
         assert_eq!(fi.locate("/action/runs/steps/1/missing"), Pos::new(8, 7));
+        // The expressions of its scripts, python's too (GitHub substitutes them in every shell).
+        let text = "runs:\n  using: composite\n  steps:\n    - shell: python\n      run: |\n        print('${{ github.event.issue.title }}')\n";
+        let e = &built(text).input["script_expressions"][0];
+        assert_eq!((e["line"].as_u64(), e["col"].as_u64(), e["job"].is_null()), (Some(6), Some(16), true));
+        assert_eq!(e["pointer"], "/action/runs/steps/0");
     }
 
     #[test]

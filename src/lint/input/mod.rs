@@ -9,6 +9,7 @@
 
 pub mod circleci;
 pub mod dockerfile;
+pub mod expressions;
 pub mod github;
 pub mod github_action;
 pub mod gitlab;
