@@ -53,60 +53,92 @@ service_accounts := [o | some u in input.units; some o in u.objects; o.kind == "
 
 bindings := [o | some u in input.units; some o in u.objects; o.kind in {"RoleBinding", "ClusterRoleBinding"}]
 
-defines(w, account, sa) if {
-	sa.name == account
-	data.paved.lib.units.same_namespace(w.namespace, sa.namespace)
+# The accounts the repository defines, bound and with the token off, as sets of keys built once
+# (a rule pairing every workload with every account and binding is quadratic: it timed out on
+# ten thousand manifests). A key names a namespace and an account: "NS/NAME", with "*" for
+# "any namespace" (what a workload without a namespace matches) and "-" for an object that sets
+# none (which matches every workload: the namespace it is applied to).
+keys(ns, name) := {sprintf("*/%s", [name]), sprintf("%s/%s", [ns_key(ns), name])}
+
+ns_key(ns) := "-" if ns == null
+
+ns_key(ns) := ns if is_string(ns)
+
+ns_key(ns) := "?" if {
+	ns != null
+	not is_string(ns)
 }
 
-token_off(w, account) if {
+# Whether a key set holds account `name` as workload `w` (namespace or none) sees it.
+holds(set, w, name) if {
+	w.namespace == null
+	sprintf("*/%s", [name]) in set
+}
+
+holds(set, w, name) if {
+	w.namespace != null
+	sprintf("-/%s", [name]) in set
+}
+
+holds(set, w, name) if {
+	w.namespace != null
+	sprintf("%s/%s", [ns_key(w.namespace), name]) in set
+}
+
+defined_keys contains k if {
 	some sa in service_accounts
-	defines(w, account, sa)
+	is_string(sa.name)
+	some k in keys(sa.namespace, sa.name)
+}
+
+token_off_keys contains k if {
+	some sa in service_accounts
+	is_string(sa.name)
 	sa.object.automountServiceAccountToken == false
+	some k in keys(sa.namespace, sa.name)
 }
 
-# A named account the repository does not define: it is created (and bound) elsewhere.
-named_elsewhere(w, account) if {
-	account != "default"
-	not defined(w, account)
-}
-
-defined(w, account) if {
-	some sa in service_accounts
-	defines(w, account, sa)
-}
-
-bound(w, account) if {
+# "NS/NAME" of every bound account; "NS/*" for a namespace's group, "*/*" for all accounts.
+bound_keys contains k if {
 	some b in bindings
 	some s in data.paved.lib.units.arr(object.get(b.object, "subjects", []))
 	is_object(s)
-	binds(b, s, w, account)
+	some k in subject_keys(b, s)
 }
 
-binds(b, s, w, account) if {
+subject_keys(b, s) := keys(object.get(s, "namespace", b.namespace), s.name) if {
 	s.kind == "ServiceAccount"
-	s.name == account
-	data.paved.lib.units.same_namespace(w.namespace, object.get(s, "namespace", b.namespace))
+	is_string(s.name)
 }
 
-binds(b, s, w, account) if {
+subject_keys(b, s) := {"*/*", "-/*"} if {
 	s.kind == "Group"
 	s.name == "system:serviceaccounts"
 }
 
-binds(b, s, w, account) if {
+subject_keys(b, s) := keys(substring(s.name, count("system:serviceaccounts:"), -1), "*") if {
 	s.kind == "Group"
 	is_string(s.name)
 	startswith(s.name, "system:serviceaccounts:")
-	data.paved.lib.units.same_namespace(w.namespace, substring(s.name, count("system:serviceaccounts:"), -1))
 }
 
-binds(b, s, w, account) if {
+subject_keys(b, s) := keys(parts[2], parts[3]) if {
 	s.kind == "User"
 	is_string(s.name)
 	parts := split(s.name, ":")
 	count(parts) == 4
 	parts[0] == "system"
 	parts[1] == "serviceaccount"
-	parts[3] == account
-	data.paved.lib.units.same_namespace(w.namespace, parts[2])
 }
+
+token_off(w, account) if holds(token_off_keys, w, account)
+
+# A named account the repository does not define: it is created (and bound) elsewhere.
+named_elsewhere(w, account) if {
+	account != "default"
+	not holds(defined_keys, w, account)
+}
+
+bound(w, account) if holds(bound_keys, w, account)
+
+bound(w, account) if holds(bound_keys, w, "*")

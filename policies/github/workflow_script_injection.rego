@@ -39,7 +39,7 @@ _expressions contains e if {
 
 findings contains f if {
 	some e in _expressions
-	refs := data.paved.lib.gha.untrusted_refs(e.expr)
+	refs := data.paved.lib.gha.untrusted_of(data.paved.lib.gha.expression_refs(e))
 	count(refs) > 0
 	f := {"line": e.line, "col": e.col, "msg": sprintf(
 		"%s interpolates `%s`: `%s` is text an outsider writes, pasted into the script as code",
@@ -50,7 +50,7 @@ findings contains f if {
 # `${{ env.X }}` where X is set (step over job over workflow) from untrusted text.
 findings contains f if {
 	some e in _expressions
-	some ref in data.paved.lib.gha.refs(e.expr)
+	some ref in data.paved.lib.gha.expression_refs(e)
 	startswith(ref, "env.")
 	value := _env_value(e, trim_prefix(ref, "env."))
 	some r in data.paved.lib.gha.untrusted_in_value(value)

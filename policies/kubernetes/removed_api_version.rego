@@ -57,9 +57,7 @@ entries contains {"i": i, "o": o, "a": a} if {
 	o := obj.object
 	is_string(o.apiVersion)
 	is_string(o.kind)
-	some a in data.paved.data.kubernetes_apis.apis
-	a.apiVersion == o.apiVersion
-	a.kind == o.kind
+	a := data.paved.data.kubernetes_apis.by_type[sprintf("%s %s", [o.apiVersion, o.kind])]
 }
 
 findings contains f if {

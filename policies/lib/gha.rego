@@ -43,18 +43,28 @@ untrusted := [
 	"github.event.*.labels.*.name",
 ]
 
-_segment_re(s) := "[^.]+" if s == "*"
-
-_segment_re(s) := regex.replace(s, `[^a-z0-9_*-]`, "") if s != "*"
-
 # Each untrusted path and each of its ancestors (an object that holds it, such as
-# `github.event.pull_request`, is untrusted as a whole: `toJSON` prints all of it), as one
-# regex (one match per reference, not one per path).
-_untrusted_re := sprintf("^(%s)$", [concat("|", {concat(`\.`, [_segment_re(s) | some s in array.slice(segs, 0, n)]) |
+# `github.event.pull_request`, is untrusted as a whole: `toJSON` prints all of it), as lists
+# of segments, compared segment by segment (a regular expression here was compiled on every
+# call, the slowest part of the rule on large workflows).
+_patterns := {array.slice(segs, 0, n) |
 	some p in untrusted
 	segs := split(p, ".")
 	some n in numbers.range(1, count(segs))
-})])
+}
+
+_segment_matches(p, s) if p == "*"
+
+_segment_matches(p, s) if p == s
+
+_untrusted_ref(r) if {
+	segs := split(r, ".")
+	some p in _patterns
+	count(p) == count(segs)
+	every i, x in p {
+		_segment_matches(x, segs[i])
+	}
+}
 
 # `x['name']` as `x.name`; `x[0]` and `x[*]` as `x.*`; string literals removed.
 _normalized(expr) := s if {
@@ -79,9 +89,18 @@ _without_booleans(s) := d if {
 refs(expr) := {r | some r in regex.find_n(_ref, _without_booleans(_normalized(expr)), -1)}
 
 # The untrusted references of an expression's inner text (`toJSON(github.event.issue)`).
-untrusted_refs(expr) := {r |
-	some r in refs(expr)
-	regex.match(_untrusted_re, r)
+untrusted_refs(expr) := untrusted_of(refs(expr))
+
+# The references of a script expression: computed by the input builder (`refs`, the same
+# normalisation in Rust: src/lint/input/expressions.rs), or here for inputs written by hand.
+expression_refs(e) := {r | some r in e.refs} if is_array(object.get(e, "refs", null))
+
+expression_refs(e) := refs(e.expr) if not is_array(object.get(e, "refs", null))
+
+# Which of a set of references an outsider writes.
+untrusted_of(rs) := {r |
+	some r in rs
+	_untrusted_ref(r)
 }
 
 # The untrusted references of the expressions a string value holds (an `env:` value).

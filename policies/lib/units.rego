@@ -41,12 +41,16 @@ pod_scope(u) := data.paved.lib.units.all_pods if u.kind == "folder"
 
 all_pods := [o | some u in input.units; some o in u.objects; o.pod != null]
 
-# The pod templates `service` selects in unit `u`.
+# The pod templates `service` selects in unit `u`: the repository model links them
+# (`selects`, [unit, object] indices; src/lint/repo/units.rs), with the semantics below, which
+# also serve inputs written by hand (policy tests).
+selected(u, service) := [input.units[r[0]].objects[r[1]] | some r in service.selects] if is_array(object.get(service, "selects", null))
+
 selected(u, service) := [o |
 	some o in data.paved.lib.units.pod_scope(u)
 	data.paved.lib.units.selects(service.object.spec.selector, o.pod.labels)
 	data.paved.lib.units.same_namespace(service.namespace, o.namespace)
-]
+] if not is_array(object.get(service, "selects", null))
 
 # `x` when it is an object (else `{}`), an array (else `[]`): objects as written may hold
 # anything where a mapping or list belongs, and a builtin given the wrong type fails the rule.

@@ -98,7 +98,9 @@ pub fn removed_at(target: &str) -> Vec<String> {
 }
 
 /// The table as a Rego module, `data.paved.data.kubernetes_apis.{versions, apis}`, each entry
-/// with its versions' minor numbers (`deprecated_minor`, `removed_minor`) for comparisons.
+/// with its versions' minor numbers (`deprecated_minor`, `removed_minor`) for comparisons, and
+/// `by_type`: the same entries keyed by `"apiVersion kind"`, so a rule looks an object up
+/// instead of scanning the table for each one.
 pub fn rego_module() -> PolicyFile {
     let t = table();
     let apis: Vec<serde_json::Value> = t
@@ -112,12 +114,19 @@ pub fn rego_module() -> PolicyFile {
             })
         })
         .collect();
+    let by_type: serde_json::Map<String, serde_json::Value> = apis
+        .iter()
+        .map(|a| {
+            (format!("{} {}", a["apiVersion"].as_str().unwrap_or(""), a["kind"].as_str().unwrap_or("")), a.clone())
+        })
+        .collect();
     let source = format!(
-        "# Generated from {PATH} (src/lint/kubernetes_apis.rs).\npackage paved.data.kubernetes_apis\n\nimport rego.v1\n\nversions := {}\n\nnewest := {}\n\napis := {}\n",
+        "# Generated from {PATH} (src/lint/kubernetes_apis.rs).\npackage paved.data.kubernetes_apis\n\nimport rego.v1\n\nversions := {}\n\nnewest := {}\n\napis := {}\n\nby_type := {}\n",
         serde_json::Value::from(t.versions.clone()),
         serde_json::Value::from(newest()),
         // One entry a line: regorus refuses lines longer than 1024 columns.
         serde_json::to_string_pretty(&apis).unwrap_or_default(),
+        serde_json::to_string_pretty(&by_type).unwrap_or_default(),
     );
     PolicyFile { path: PATH.to_string(), source }
 }

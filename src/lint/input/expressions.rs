@@ -102,6 +102,42 @@ pub fn pointer_token(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
+static REF: &str = r"[a-z_][a-z0-9_-]*(\.([a-z0-9_-]+|\*))*";
+
+fn re(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("a valid built-in pattern")
+}
+
+/// The context references an expression's value is made of (`github.event.issue.title`,
+/// `env.X`), lower case, as `policies/lib/gha.rego`'s `refs` computes them: `x['name']` read as
+/// `x.name`, `x[0]` and `x[*]` as `x.*`, string literals dropped, and the parts whose value is a
+/// boolean (`contains(...)`, `startsWith(...)`, `endsWith(...)`, comparisons, negations, the left
+/// side of `&&`) removed. Computed here once per expression: the same eight regular expressions
+/// in Rego, compiled on every call, made the rule the slowest of all on large workflows.
+pub fn refs(expr: &str) -> Vec<String> {
+    use std::sync::LazyLock;
+    static STEPS: LazyLock<Vec<(regex::Regex, &'static str)>> = LazyLock::new(|| {
+        vec![
+            (re(r"\[\s*'([a-z0-9_-]+)'\s*\]"), ".$1"),
+            (re(r"\[\s*(\*|[0-9]+)\s*\]"), ".*"),
+            (re(r"'([^']|'')*'"), "''"),
+            (re(r"(contains|startswith|endswith)\s*\(([^()]|\([^()]*\))*\)"), "false"),
+            (re(&format!(r"{REF}\s*(==|!=|<=|>=|<|>)")), ""),
+            (re(&format!(r"(==|!=|<=|>=|<|>)\s*{REF}")), ""),
+            (re(&format!(r"!\s*{REF}|{REF}\s*&&")), ""),
+        ]
+    });
+    static FIND: LazyLock<regex::Regex> = LazyLock::new(|| re(REF));
+    let mut s = expr.to_lowercase();
+    for (pattern, with) in STEPS.iter() {
+        s = pattern.replace_all(&s, *with).into_owned();
+    }
+    let mut out: Vec<String> = FIND.find_iter(&s).map(|m| m.as_str().to_string()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The script expressions of a list of steps (a job's `steps`, a composite action's
 /// `runs.steps`): `run:` scripts (context `run`) and the `script:` of `actions/github-script`
 /// (context `script`). `steps_pointer` is the steps' JSON pointer in the input (`/workflow/jobs/
@@ -123,6 +159,7 @@ pub fn in_steps(steps: &[Node], src: &Source, steps_pointer: &str, job: Option<&
             }
             out.push(json!({
                 "text": e.text,
+                "refs": refs(&e.expr),
                 "expr": e.expr,
                 "context": context,
                 "job": job,
@@ -148,6 +185,15 @@ mod tests {
 
     fn e(expr: &str, line: u32, col: u32) -> (String, u32, u32) {
         (expr.to_string(), line, col)
+    }
+
+    #[test]
+    fn refs_are_what_the_value_is_made_of() {
+        assert_eq!(refs("toJSON(github.event.issue.title)"), ["github.event.issue.title", "tojson"]);
+        assert_eq!(refs("github.event['pull_request'].labels[0].name"), ["github.event.pull_request.labels.*.name"]);
+        assert_eq!(refs("contains(github.event.issue.title, 'x') && env.A"), ["env.a"]);
+        assert_eq!(refs("github.head_ref == 'main' || format('{0}', github.head_ref)"), ["format", "github.head_ref"]);
+        assert_eq!(refs("!github.event.issue.title"), Vec::<String>::new());
     }
 
     #[test]

@@ -160,12 +160,77 @@ pub fn link(facts: &[FileFacts]) -> Vec<Value> {
             o
         }));
     }
-    units
+    let mut units: Vec<Value> = units
         .into_iter()
         .map(|((kind, path, variant), (complete, objects))| {
             json!({"kind": kind, "path": path, "variant": variant, "complete": complete, "objects": objects})
         })
-        .collect()
+        .collect();
+    link_selections(&mut units);
+    units
+}
+
+/// Labels the controllers add to the pods they create, which pod templates never carry: a
+/// selector on them selects pods of a template that matches on the rest (as in
+/// `policies/lib/units.rego`).
+const CONTROLLER_LABELS: [&str; 10] = [
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+    "pod-template-hash",
+    "pod-template-generation",
+    "job-name",
+    "controller-uid",
+    "batch.kubernetes.io/job-name",
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-completion-index",
+];
+
+/// Whether a non-empty selector map selects a pod template's labels.
+fn selects(selector: &Map<String, Value>, labels: &Value) -> bool {
+    !selector.is_empty()
+        && selector.iter().all(|(k, v)| labels.get(k) == Some(v) || CONTROLLER_LABELS.contains(&k.as_str()))
+}
+
+/// Namespaces agree when either is unset (the namespace the unit is applied to) or both are equal.
+fn same_namespace(a: &Value, b: &Value) -> bool {
+    a.is_null() || b.is_null() || a == b
+}
+
+/// Gives every Service its `selects`: `[unit, object]` indices of the pod templates it selects,
+/// in its own unit for a chart or a kustomization build, anywhere in the repository for a
+/// folder of plain manifests (its Deployment may sit in a sibling folder). Computed here, once,
+/// rather than by each rule: a Rego rule pairing every Service with every pod template is
+/// quadratic, and times out on a repository of ten thousand manifests.
+fn link_selections(units: &mut [Value]) {
+    let mut pods: Vec<(usize, usize, Value, Value)> = Vec::new();
+    for (ui, u) in units.iter().enumerate() {
+        for (oi, o) in u["objects"].as_array().into_iter().flatten().enumerate() {
+            if !o["pod"].is_null() {
+                pods.push((ui, oi, o["pod"]["labels"].clone(), o["namespace"].clone()));
+            }
+        }
+    }
+    for (ui, u) in units.iter_mut().enumerate() {
+        let folder = u["kind"] == "folder";
+        for o in u["objects"].as_array_mut().into_iter().flatten() {
+            if o["kind"] != "Service" {
+                continue;
+            }
+            let Some(selector) = o.pointer("/object/spec/selector").and_then(Value::as_object) else {
+                o["selects"] = json!([]);
+                continue;
+            };
+            let selected: Vec<Value> = pods
+                .iter()
+                .filter(|(pu, _, labels, ns)| {
+                    (folder || *pu == ui) && selects(selector, labels) && same_namespace(&o["namespace"], ns)
+                })
+                .map(|(pu, po, _, _)| json!([pu, po]))
+                .collect();
+            o["selects"] = Value::Array(selected);
+        }
+    }
 }
 
 #[cfg(test)]
