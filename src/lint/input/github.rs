@@ -15,6 +15,36 @@ use super::{
 use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
+/// The images (`uses: docker://...`) and commands (`run:` scripts, with `env` and the step's
+/// own `env:`) of a list of steps, a job's or a composite action's; `shell_commands` says
+/// whether a step's `run:` is shell commands (a composite step may run Python).
+pub(super) fn step_facts(
+    steps: &[Node],
+    env: &BTreeMap<String, String>,
+    owner: &str,
+    shell_commands: impl Fn(&Node) -> bool,
+    images: &mut Vec<ImageFact>,
+    commands: &mut Vec<CommandFact>,
+) {
+    for step in steps {
+        if let Some(uses) = step.get("uses")
+            && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
+        {
+            images.push(ImageFact::new(image, "uses", uses.pos));
+        }
+        if let Some(run) = step.get("run")
+            && let Some(script) = run.as_str()
+            && shell_commands(step)
+            && commands.len() < MAX_YAML_COMMANDS
+        {
+            let mut env = env.clone();
+            env.extend(env_map(step.get("env")));
+            commands.extend(commands_in_yaml_script(run, script, &env, "run", owner));
+            commands.truncate(MAX_YAML_COMMANDS);
+        }
+    }
+}
+
 /// `env:` as a string map; expressions (`${{ }}`) are kept as written.
 pub(super) fn env_map(node: Option<&Node>) -> BTreeMap<String, String> {
     node.and_then(Node::as_map)
@@ -105,23 +135,7 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         let steps_pointer = format!("/workflow/jobs/{}/steps", expressions::pointer_token(&job_name));
         expressions::in_steps(steps, &source, &steps_pointer, Some(&job_name), &mut script_expressions);
         setup_and_builds(steps, &job_name, &mut setup_go, &mut docker_builds);
-        for step in steps {
-            if let Some(uses) = step.get("uses")
-                && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
-            {
-                images.push(ImageFact::new(image, "uses", uses.pos));
-            }
-            if let Some(run) = step.get("run")
-                && let Some(script) = run.as_str()
-            {
-                let mut env = job_env.clone();
-                env.extend(env_map(step.get("env")));
-                if commands.len() < MAX_YAML_COMMANDS {
-                    commands.extend(commands_in_yaml_script(run, script, &env, "run", &job_name));
-                    commands.truncate(MAX_YAML_COMMANDS);
-                }
-            }
-        }
+        step_facts(steps, &job_env, &job_name, |_| true, &mut images, &mut commands);
     }
     let extra = json!({
         "workflow": root.to_json(),

@@ -9,8 +9,8 @@
 
 use serde_json::json;
 
-use super::github::{env_map, setup_and_builds};
-use super::{Built, CommandFact, FileInput, ImageFact, MAX_YAML_COMMANDS, commands_in_yaml_script, document};
+use super::github::{setup_and_builds, step_facts};
+use super::{Built, CommandFact, FileInput, ImageFact, document};
 use crate::parse::ParseError;
 use crate::parse::yaml::{self, Limits, Node};
 
@@ -49,22 +49,8 @@ pub fn build(path: &str, text: &str) -> Result<Built, ParseError> {
         None,
         &mut script_expressions,
     );
-    for step in steps {
-        if let Some(uses) = step.get("uses")
-            && let Some(image) = uses.as_str().and_then(|u| u.strip_prefix("docker://"))
-        {
-            images.push(ImageFact::new(image, "uses", uses.pos));
-        }
-        if let Some(run) = step.get("run")
-            && let Some(script) = run.as_str()
-            && command_shell(step.get("shell"))
-            && commands.len() < MAX_YAML_COMMANDS
-        {
-            let env = env_map(step.get("env"));
-            commands.extend(commands_in_yaml_script(run, script, &env, "run", &owner));
-            commands.truncate(MAX_YAML_COMMANDS);
-        }
-    }
+    let no_env = std::collections::BTreeMap::new();
+    step_facts(steps, &no_env, &owner, |step| command_shell(step.get("shell")), &mut images, &mut commands);
     let extra = json!({
         "action": root.to_json(),
         "setup_go": setup_go,
