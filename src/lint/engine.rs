@@ -328,7 +328,7 @@ mod tests {
             }
             let walked = repo::dockerignore::Walked { roots: vec![".".into()], ..Default::default() };
             let linked = FileInput {
-                input: repo::link(&facts, &walked),
+                input: repo::link(&mut facts, &walked),
                 objects: Vec::new(),
                 suppressions: Vec::new(),
                 written: None,

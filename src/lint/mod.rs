@@ -463,7 +463,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     // Cross-file rules: one more evaluation over the linked repository model.
     // Facts are moved, not copied, and dropped once linked: the model is the run's largest value.
-    let facts: Vec<repo::FileFacts> = results
+    let mut facts: Vec<repo::FileFacts> = results
         .iter_mut()
         .filter_map(|r| r.facts.take())
         .chain(templates.iter_mut().flatten().filter_map(|t| t.lint.facts.take()))
@@ -472,7 +472,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut walked = walked(&options.paths, &cwd, &found.dockerignores, ctx.max);
     walked.git_roots = std::mem::take(&mut found.git_roots);
     let repo_input = input::FileInput {
-        input: repo::link(&facts, &walked),
+        input: repo::link(&mut facts, &walked),
         objects: Vec::new(),
         suppressions: Vec::new(),
         written: None,

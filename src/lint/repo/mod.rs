@@ -472,7 +472,7 @@ fn gomod_value(g: &FileFacts) -> Value {
 /// Links the facts of every file into the repository input. Every lookup goes through an index
 /// (builds by Dockerfile, go.mod and Go files by directory, Dockerfiles by image), so a
 /// monorepo's thousands of files link in linear time.
-pub fn link(facts: &[FileFacts], walked: &dockerignore::Walked) -> Value {
+pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
     let of = |k: Kind| facts.iter().filter(move |f| f.kind == k);
     let mut gomods: HashMap<&str, &FileFacts> = HashMap::new();
     for g in of(Kind::GoMod) {

@@ -31,8 +31,11 @@ pub struct UnitTag {
     pub complete: bool,
 }
 
-/// Kinds whose objects are large and that no unit rule reads: their `object` is null.
-const BULKY: [&str; 3] = ["ConfigMap", "Secret", "CustomResourceDefinition"];
+/// The kinds unit rules read as rendered (a Service's selector and ports, an Ingress's
+/// backends, an account's token setting, a binding's subjects); every other object's `object`
+/// is null. Workloads are read through `pod`: keeping every rendered object doubled the memory
+/// of a run over ten thousand manifests.
+const KEPT: [&str; 5] = ["Service", "Ingress", "ServiceAccount", "RoleBinding", "ClusterRoleBinding"];
 
 fn pos_json(p: Pos) -> Value {
     json!({"line": p.line, "col": p.col})
@@ -131,7 +134,7 @@ pub fn objects(fi: &FileInput) -> Vec<Value> {
             "kind": kind, "apiVersion": obj["apiVersion"], "name": meta["name"],
             "namespace": meta["namespace"],
             "labels": if meta["labels"].is_object() { meta["labels"].clone() } else { json!({}) },
-            "object": if BULKY.contains(&kind) { Value::Null } else { obj.clone() },
+            "object": if KEPT.contains(&kind) { obj.clone() } else { Value::Null },
             "line": node.pos.line, "col": node.pos.col,
             "pod": pod.map_or(Value::Null, |(spec, hook)| pod_facts(obj, spec, *hook)),
             "at": positions(obj, node, pod.map(|(s, _)| s.as_str())),
@@ -142,20 +145,23 @@ pub fn objects(fi: &FileInput) -> Vec<Value> {
 
 /// The units of the repository: every chart rendering and kustomization build, and one folder
 /// unit per directory of plain manifests, each with its objects (`path` added: the display path
-/// their findings are reported under).
-pub fn link(facts: &[FileFacts]) -> Vec<Value> {
+/// their findings are reported under). The objects are moved out of the facts, not copied:
+/// they are the largest part of the model.
+pub fn link(facts: &mut [FileFacts]) -> Vec<Value> {
     type Key = (&'static str, String, Option<String>);
     let mut units: BTreeMap<Key, (bool, Vec<Value>)> = BTreeMap::new();
-    for f in facts {
-        let Some(objs) = f.data["objects"].as_array().filter(|o| !o.is_empty()) else { continue };
+    for f in facts.iter_mut() {
+        let Value::Array(objs) = f.data["objects"].take() else { continue };
+        if objs.is_empty() {
+            continue;
+        }
         let (key, complete) = match &f.unit {
             Some(u) => ((u.kind, u.path.clone(), u.variant.clone()), u.complete),
             None => (("folder", super::dir_of(&f.path), None), true),
         };
         let entry = units.entry(key).or_insert((true, Vec::new()));
         entry.0 &= complete;
-        entry.1.extend(objs.iter().map(|o| {
-            let mut o = o.clone();
+        entry.1.extend(objs.into_iter().map(|mut o| {
             o["path"] = json!(f.path);
             o
         }));
@@ -273,7 +279,7 @@ mod tests {
             variant: variant.map(str::to_string),
             complete: true,
         };
-        let all = vec![
+        let mut all = vec![
             facts("deploy/svc.yaml", SVC, None),
             facts("deploy/deploy.yaml", DEPLOY, None),
             facts("deploy/app/deploy.yaml", DEPLOY, None),
@@ -281,7 +287,7 @@ mod tests {
             facts("charts/web/templates/d.yaml", DEPLOY, Some(chart(None))),
             facts("charts/web/templates/d.yaml", DEPLOY, Some(chart(Some("ci/x-values.yaml")))),
         ];
-        let units = link(&all);
+        let units = link(&mut all);
         let summary: Vec<(String, String, usize)> = units
             .iter()
             .map(|u| {
