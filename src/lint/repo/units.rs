@@ -271,6 +271,33 @@ mod tests {
         assert_eq!(dep["line"], 12);
     }
 
+    /// The model's `selects` (what the unit rules read): a folder Service selects pod templates
+    /// anywhere in the repository, a chart's only in its own rendering; labels controllers add
+    /// match any template; namespaces must agree when both are set.
+    #[test]
+    fn services_select_pod_templates_of_their_scope() {
+        let chart = UnitTag { kind: "chart", path: "charts/web".into(), variant: None, complete: true };
+        let sts_svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-0\nspec:\n  selector:\n    app: web\n    statefulset.kubernetes.io/pod-name: web-0\n";
+        let other_ns = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: other\nspec:\n  selector:\n    app: web\n";
+        let deploy_ns = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: shop\n");
+        let mut all = vec![
+            facts("deploy/svc.yaml", SVC, None),
+            facts("deploy/sts-svc.yaml", sts_svc, None),
+            facts("deploy/other.yaml", other_ns, None),
+            facts("deploy/app/deploy.yaml", &deploy_ns, None),
+            facts("charts/web/templates/svc.yaml", SVC, Some(chart)),
+        ];
+        let units = link(&mut all);
+        let selects = |unit: usize, object: usize| units[unit]["objects"][object]["selects"].clone();
+        // Units sort chart first, then the folders deploy and deploy/app.
+        assert_eq!(units[0]["kind"], "chart");
+        assert_eq!(selects(0, 0), json!([]), "a chart's Service does not select a folder's pods");
+        assert_eq!(units[1]["path"], "deploy");
+        assert_eq!(selects(1, 0), json!([[2, 0]]), "a folder Service selects a sibling folder's pods");
+        assert_eq!(selects(1, 1), json!([[2, 0]]), "controller labels match any template");
+        assert_eq!(selects(1, 2), json!([]), "namespaces other and shop disagree");
+    }
+
     #[test]
     fn files_group_into_folders_charts_and_kustomizations() {
         let chart = |variant: Option<&str>| UnitTag {
