@@ -6,7 +6,7 @@ import data.paved.rules.service_account_token_automounted as rule
 
 workload(account, automount) := {
 	"kind": "Deployment", "apiVersion": "apps/v1", "name": "web", "namespace": "shop", "path": "k8s/deploy.yaml",
-	"line": 1, "col": 1, "object": {}, "at": {"/spec/template/spec/containers/0": {"line": 20, "col": 11}},
+	"line": 1, "col": 1, "object": {}, "at": {"/spec/template/spec/containers/0": [20, 11]},
 	"pod": {"pointer": "/spec/template/spec", "labels": {}, "ports": [], "service_account": account, "automount": automount, "test_hook": false},
 }
 

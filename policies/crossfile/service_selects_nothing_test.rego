@@ -6,7 +6,7 @@ import data.paved.rules.service_selects_nothing as rule
 
 svc(selector) := {
 	"kind": "Service", "apiVersion": "v1", "name": "web", "namespace": null, "path": "k8s/svc.yaml",
-	"line": 1, "col": 1, "pod": null, "at": {"/spec/selector": {"line": 6, "col": 3}},
+	"line": 1, "col": 1, "pod": null, "at": {"/spec/selector": [6, 3]},
 	"object": {"spec": {"selector": selector, "ports": [{"port": 80}]}},
 }
 

@@ -6,7 +6,7 @@ import data.paved.rules.service_target_port_unknown as rule
 
 svc(name, target) := {
 	"kind": "Service", "apiVersion": "v1", "name": name, "namespace": null, "path": "k8s/svc.yaml",
-	"line": 1, "col": 1, "pod": null, "at": {"/spec/ports/0/targetPort": {"line": 12, "col": 19}},
+	"line": 1, "col": 1, "pod": null, "at": {"/spec/ports/0/targetPort": [12, 19]},
 	"object": {"spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": target}]}},
 }
 
@@ -20,9 +20,9 @@ ingress(service, port) := {
 	"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "name": "web", "namespace": null, "path": "k8s/ing.yaml",
 	"line": 1, "col": 1, "pod": null,
 	"at": {
-		"/spec/rules/0/http/paths/0/backend/service/name": {"line": 14, "col": 23},
-		"/spec/rules/0/http/paths/0/backend/service/port/name": {"line": 16, "col": 25},
-		"/spec/rules/0/http/paths/0/backend/service/port/number": {"line": 16, "col": 27},
+		"/spec/rules/0/http/paths/0/backend/service/name": [14, 23],
+		"/spec/rules/0/http/paths/0/backend/service/port/name": [16, 25],
+		"/spec/rules/0/http/paths/0/backend/service/port/number": [16, 27],
 	},
 	"object": {"spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"service": {"name": service, "port": port}}}]}}]}},
 }

@@ -62,8 +62,11 @@ arr(x) := x if is_array(x)
 
 arr(x) := [] if not is_array(x)
 
-# Where a finding at field `ptr` of object `o` points: the field, else the object.
-at(o, ptr) := object.get(o.at, ptr, {"line": o.line, "col": o.col})
+# Where a finding at field `ptr` of object `o` points: the field, else the object. The facts
+# keep positions as `[line, col]` (src/lint/repo/units.rs).
+at(o, ptr) := {"line": p[0], "col": p[1]} if {
+	p := object.get(o.at, ptr, [o.line, o.col])
+}
 
 # "Service "web"" for messages, with the unit it is part of.
 describe(o) := sprintf("%s %q", [o.kind, o.name])

@@ -141,7 +141,10 @@ impl Engine {
 
     /// A file's input as policies see it: its facts plus the run's settings.
     fn input_value(&self, input: &serde_json::Value) -> Value {
-        let mut value = to_rego(input);
+        self.with_settings(to_rego(input))
+    }
+
+    fn with_settings(&self, mut value: Value) -> Value {
         if let (Some(settings), Ok(map)) = (&self.settings, value.as_object_mut()) {
             map.insert(Value::from("settings"), settings.clone());
         }
@@ -190,6 +193,15 @@ impl Engine {
     pub fn evaluate(&mut self, input: &FileInput) -> Result<Vec<RawFinding>> {
         let value = self.eval(self.input_value(&input.input))?;
         self.findings(input, &value)
+    }
+
+    /// [`Engine::evaluate`] for a large input (the repository's): its JSON is converted as it is
+    /// freed, and the file input keeps no copy while the policies run.
+    pub fn evaluate_owned(&mut self, mut input: FileInput) -> Result<Vec<RawFinding>> {
+        let json = std::mem::take(&mut input.input);
+        let v = Interner::default().owned(json);
+        let value = self.eval(self.with_settings(v))?;
+        self.findings(&input, &value)
     }
 
     /// [`Engine::evaluate`] on the interpreter, whatever the engine would use.
@@ -242,18 +254,63 @@ fn compile(rego: &mut Rego) -> Result<Compiled> {
 /// A JSON input as a Rego value, converted directly (half the cost of regorus's serde path,
 /// which also needs an owned copy).
 fn to_rego(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+    Interner::default().borrowed(v)
+}
+
+/// JSON to Rego values, sharing one `Rc<str>` between equal short strings. Object keys
+/// (`line`, `col`, `kind`, ...) and values such as paths and kinds repeat thousands of times in
+/// a repository's input; one allocation each keeps the run's largest value a fraction of its
+/// size (bench/README.md, "Memory").
+#[derive(Default)]
+struct Interner {
+    strings: std::collections::HashMap<Box<str>, Value>,
+}
+
+impl Interner {
+    /// Strings longer than this are rarely repeated (messages, scripts): not worth a lookup.
+    const MAX: usize = 64;
+
+    fn string(&mut self, s: &str) -> Value {
+        if s.len() > Self::MAX {
+            return Value::from(s);
+        }
+        if let Some(v) = self.strings.get(s) {
+            return v.clone();
+        }
+        let v = Value::from(s);
+        self.strings.insert(s.into(), v.clone());
+        v
+    }
+
+    fn number(n: &serde_json::Number) -> Value {
+        match (n.as_i64(), n.as_u64()) {
             (Some(i), _) => Value::from(i),
             (None, Some(u)) => Value::from(u),
             _ => Value::from(n.as_f64().unwrap_or(0.0)),
-        },
-        serde_json::Value::String(s) => Value::from(s.as_str()),
-        serde_json::Value::Array(a) => Value::from(a.iter().map(to_rego).collect::<Vec<_>>()),
-        serde_json::Value::Object(o) => {
-            Value::from(o.iter().map(|(k, v)| (Value::from(k.as_str()), to_rego(v))).collect::<BTreeMap<_, _>>())
+        }
+    }
+
+    fn borrowed(&mut self, v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Self::number(n),
+            serde_json::Value::String(s) => self.string(s),
+            serde_json::Value::Array(a) => Value::from(a.iter().map(|v| self.borrowed(v)).collect::<Vec<_>>()),
+            serde_json::Value::Object(o) => {
+                Value::from(o.iter().map(|(k, v)| (self.string(k), self.borrowed(v))).collect::<BTreeMap<_, _>>())
+            }
+        }
+    }
+
+    /// The same, consuming the JSON as it goes, so the two trees are never whole at once.
+    fn owned(&mut self, v: serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Array(a) => Value::from(a.into_iter().map(|v| self.owned(v)).collect::<Vec<_>>()),
+            serde_json::Value::Object(o) => {
+                Value::from(o.into_iter().map(|(k, v)| (self.string(&k), self.owned(v))).collect::<BTreeMap<_, _>>())
+            }
+            other => self.borrowed(&other),
         }
     }
 }
@@ -285,6 +342,25 @@ mod tests {
 
     use super::*;
     use crate::lint::{discover, input, repo};
+
+    /// Both conversions give the same value, and equal short strings share one allocation.
+    #[test]
+    fn json_converts_to_rego_shared_and_consumed() {
+        let json = serde_json::json!({
+            "a": [{"line": 1, "col": 2, "path": "x.yaml"}, {"line": 3, "col": 4, "path": "x.yaml"}],
+            "n": [-1, 18446744073709551615u64, 1.5, true, null],
+            "long": "y".repeat(100),
+        });
+        let borrowed = to_rego(&json);
+        let owned = Interner::default().owned(json.clone());
+        assert_eq!(borrowed, owned);
+        assert_eq!(serde_json::to_value(&owned).unwrap(), json);
+        let path = |i: usize| match &owned["a"][i]["path"] {
+            Value::String(s) => s.clone(),
+            other => panic!("not a string: {other:?}"),
+        };
+        assert_eq!(path(0).as_ptr(), path(1).as_ptr(), "equal strings share one allocation");
+    }
 
     /// The RVM and the interpreter agree on every fixture input (each rule's fire and pass
     /// cases, the example repositories) and on each fixture root's linked repository input.

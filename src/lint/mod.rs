@@ -479,7 +479,7 @@ pub fn run(options: &Options) -> Result<Report> {
     };
     drop(facts);
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
-    let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate(&repo_input)) };
+    let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate_owned(repo_input)) };
     match repo_result {
         Ok(raw) => {
             for f in ctx.findings(raw, ".") {

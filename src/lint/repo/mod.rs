@@ -226,7 +226,13 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
             }
             json!({"builds": builds, "go_versions": versions, "ci_root": ci_root(path, kind)})
         }
-        Kind::Yaml => json!({"containers": container_facts(fi), "objects": units::objects(fi)}),
+        Kind::Yaml => {
+            // Inserted, not written in `json!`, which would serialise (copy) them.
+            let mut data = serde_json::Map::new();
+            data.insert("containers".into(), Value::Array(container_facts(fi)));
+            data.insert("objects".into(), Value::Array(units::objects(fi)));
+            Value::Object(data)
+        }
         // ko's links come from `ko://` images; its base images are judged in the file itself.
         Kind::Ko => return None,
         Kind::Go => {
@@ -473,6 +479,17 @@ fn gomod_value(g: &FileFacts) -> Value {
 /// (builds by Dockerfile, go.mod and Go files by directory, Dockerfiles by image), so a
 /// monorepo's thousands of files link in linear time.
 pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
+    // The Dockerfiles' facts and the manifests' containers are moved into the model, not copied.
+    let mut taken = |kind: Kind, field: Option<&str>| -> Vec<(String, Value)> {
+        let facts = facts.iter_mut().filter(|f| f.kind == kind);
+        let take = |f: &mut FileFacts| match field {
+            Some(k) => f.data[k].take(),
+            None => f.data.take(),
+        };
+        facts.map(|f| (f.path.clone(), take(f))).collect()
+    };
+    let dockerfile_facts = taken(Kind::Dockerfile, None);
+    let manifest_containers = taken(Kind::Yaml, Some("containers"));
     let of = |k: Kind| facts.iter().filter(move |f| f.kind == k);
     let mut gomods: HashMap<&str, &FileFacts> = HashMap::new();
     for g in of(Kind::GoMod) {
@@ -509,15 +526,14 @@ pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
 
     let mut dockerfiles = Vec::new();
     let mut by_image: HashMap<String, Vec<usize>> = HashMap::new();
-    for f in of(Kind::Dockerfile) {
-        let path = normalize(&f.path);
+    for (file, mut d) in dockerfile_facts {
+        let path = normalize(&file);
         let linked: &[&Value] = builds.get(path.as_str()).map_or(&[], Vec::as_slice);
         let images: Vec<Value> =
             linked.iter().flat_map(|b| b["images"].as_array().cloned().unwrap_or_default()).collect();
         let context =
             linked.first().and_then(|b| b["context"].as_str()).map(str::to_string).unwrap_or_else(|| dir_of(&path));
-        let mut d = f.data.clone();
-        d["path"] = json!(f.path);
+        d["path"] = json!(file);
         d["images"] = json!(images);
         d["context"] = json!(context);
         // What the context sends, when it is a directory the walk covered.
@@ -532,7 +548,7 @@ pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
         d["gomod"] = nearest_gomod(&gomods, &context).map(gomod_value).unwrap_or(Value::Null);
         // The binaries it builds, each with the Go facts of its own packages.
         let mut binaries = Vec::new();
-        for b in f.data["go_builds"].as_array().into_iter().flatten() {
+        for b in d["go_builds"].as_array().into_iter().flatten() {
             let build = gobin::GoBuild {
                 packages: serde_json::from_value(b["packages"].clone()).unwrap_or_default(),
                 output: b["output"].as_str().map(str::to_string),
@@ -554,12 +570,12 @@ pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
     }
 
     let mut containers = Vec::new();
-    for f in of(Kind::Yaml) {
-        for c in f.data["containers"].as_array().into_iter().flatten() {
-            let mut c = c.clone();
+    for (file, cs) in manifest_containers {
+        let Value::Array(cs) = cs else { continue };
+        for mut c in cs {
             let key = c["image_key"].as_str().map(str::to_string);
             let candidates = key.and_then(|k| by_image.get(&k)).map_or(&[][..], Vec::as_slice);
-            let linked = choose_dockerfile(&dockerfiles, candidates, &f.path);
+            let linked = choose_dockerfile(&dockerfiles, candidates, &file);
             let mut go = linked.and_then(|i| running_binary(&dockerfiles[i], &c));
             let mut built_by = linked.map(|i| dockerfiles[i]["path"].clone()).unwrap_or(Value::Null);
             // `image: ko://IMPORT/PATH`: ko builds that Go package into the image.
@@ -570,7 +586,7 @@ pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
                 built_by = json!(format!("ko ({import})"));
                 go = Some(packages.binary_facts(packages.dir_of_import(import).as_deref()));
             }
-            c["path"] = json!(f.path);
+            c["path"] = json!(file);
             c["dockerfile"] = json!(linked);
             c["built_by"] = built_by;
             c["runs_go"] = json!(go.is_some());
@@ -593,16 +609,15 @@ pub fn link(facts: &mut [FileFacts], walked: &dockerignore::Walked) -> Value {
             ci_go_versions.push(v);
         }
     }
-    json!({
-        "kind": "repository",
-        "path": ".",
-        "images": [],
-        "commands": [],
-        "dockerfiles": dockerfiles,
-        "containers": containers,
-        "ci_go_versions": ci_go_versions,
-        "units": units::link(facts),
-    })
+    let units = units::link(facts);
+    // Built by hand, not with `json!`, which serialises its values by reference: a deep copy of
+    // the whole model.
+    let mut repo = json!({"kind": "repository", "path": ".", "images": [], "commands": []});
+    repo["dockerfiles"] = Value::Array(dockerfiles);
+    repo["containers"] = Value::Array(containers);
+    repo["ci_go_versions"] = Value::Array(ci_go_versions);
+    repo["units"] = Value::Array(units);
+    repo
 }
 
 #[cfg(test)]

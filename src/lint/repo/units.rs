@@ -3,7 +3,7 @@
 //! plain manifests (the manifests in one directory that no chart or kustomization build reads).
 //!
 //! Every Kubernetes object becomes a unit object: its identity (`kind`, `apiVersion`, `name`,
-//! `namespace`, `labels`), the object as rendered, its pod template when it runs pods, and the
+//! `namespace`), the object as rendered (for the kinds unit rules read), its pod template when it runs pods, and the
 //! positions of the fields unit rules point at (`at`). Positions are in the coordinates of the
 //! text the object was linted in (a chart template's or a kustomization's rendered output),
 //! under the display path its findings are moved back from, exactly like `containers[]`.
@@ -37,8 +37,24 @@ pub struct UnitTag {
 /// of a run over ten thousand manifests.
 const KEPT: [&str; 5] = ["Service", "Ingress", "ServiceAccount", "RoleBinding", "ClusterRoleBinding"];
 
+/// A kept object without what no unit rule reads: `metadata` (its identity is in the unit
+/// object; annotations such as `last-applied-configuration` can be most of its size) and `status`.
+fn kept(obj: &Value) -> Value {
+    match obj.as_object() {
+        Some(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "metadata" | "status"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        None => obj.clone(),
+    }
+}
+
+/// `[line, col]`: a position as the unit facts keep it. A two-entry map would cost ten times
+/// the memory, and a repository holds one for every field a unit rule can point at.
 fn pos_json(p: Pos) -> Value {
-    json!({"line": p.line, "col": p.col})
+    json!([p.line, p.col])
 }
 
 /// Records the position of the node at `ptr` (relative to the object) when it exists.
@@ -130,15 +146,15 @@ pub fn objects(fi: &FileInput) -> Vec<Value> {
         let kind = obj["kind"].as_str().unwrap_or_default();
         let pod = pods.get(&(i as u64));
         let meta = &obj["metadata"];
-        out.push(json!({
+        let mut u = json!({
             "kind": kind, "apiVersion": obj["apiVersion"], "name": meta["name"],
-            "namespace": meta["namespace"],
-            "labels": if meta["labels"].is_object() { meta["labels"].clone() } else { json!({}) },
-            "object": if KEPT.contains(&kind) { obj.clone() } else { Value::Null },
-            "line": node.pos.line, "col": node.pos.col,
-            "pod": pod.map_or(Value::Null, |(spec, hook)| pod_facts(obj, spec, *hook)),
-            "at": positions(obj, node, pod.map(|(s, _)| s.as_str())),
-        }));
+            "namespace": meta["namespace"], "line": node.pos.line, "col": node.pos.col,
+        });
+        // The larger values are moved in (`json!` would serialise a copy of each).
+        u["object"] = if KEPT.contains(&kind) { kept(obj) } else { Value::Null };
+        u["pod"] = pod.map_or(Value::Null, |(spec, hook)| pod_facts(obj, spec, *hook));
+        u["at"] = Value::Object(positions(obj, node, pod.map(|(s, _)| s.as_str())));
+        out.push(u);
     }
     out
 }
@@ -169,7 +185,9 @@ pub fn link(facts: &mut [FileFacts]) -> Vec<Value> {
     let mut units: Vec<Value> = units
         .into_iter()
         .map(|((kind, path, variant), (complete, objects))| {
-            json!({"kind": kind, "path": path, "variant": variant, "complete": complete, "objects": objects})
+            let mut unit = json!({"kind": kind, "path": path, "variant": variant, "complete": complete});
+            unit["objects"] = Value::Array(objects); // moved: `json!` would copy them
+            unit
         })
         .collect();
     link_selections(&mut units);
@@ -262,12 +280,12 @@ mod tests {
         let (svc, dep) = (&objs[0], &objs[1]);
         assert_eq!(svc["kind"], "Service");
         assert_eq!(svc["pod"], Value::Null);
-        assert_eq!(svc["at"]["/spec/selector"], json!({"line": 6, "col": 3}));
-        assert_eq!(svc["at"]["/spec/ports/0/targetPort"], json!({"line": 10, "col": 19}));
+        assert_eq!(svc["at"]["/spec/selector"], json!([6, 3]));
+        assert_eq!(svc["at"]["/spec/ports/0/targetPort"], json!([10, 19]));
         assert_eq!(dep["pod"]["labels"], json!({"app": "web", "tier": "fe"}));
         assert_eq!(dep["pod"]["service_account"], "web");
         assert_eq!(dep["pod"]["ports"][0]["name"], "http");
-        assert_eq!(dep["at"]["/spec/template/spec/containers/0"], json!({"line": 23, "col": 11}));
+        assert_eq!(dep["at"]["/spec/template/spec/containers/0"], json!([23, 11]));
         assert_eq!(dep["line"], 12);
     }
 
