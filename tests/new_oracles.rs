@@ -171,3 +171,73 @@ fn checkov_fails_only_documented_checks() {
         assert!(failed.contains(id), "README documents {id} but checkov no longer fails it");
     }
 }
+
+/// `helm template` with the helm CLI (it has `--api-versions`, which the SDK oracle lacks).
+fn helm_template(helm: &Path, chart: &Path, args: &[&str]) -> String {
+    let out = run(Command::new(helm)
+        .args(["template", "orders"])
+        .arg(chart)
+        .args(["--namespace", "shop", "--kube-version", "1.31"])
+        .args(args));
+    assert!(out.status.success(), "helm template {args:?}: {}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn service_monitor_renders_only_when_enabled_on_a_cluster_that_serves_it() {
+    let Some(helm) = require_tool("helm") else { return };
+    let Some(checkov) = require_tool("checkov") else { return };
+    let Some(python) = oracle_python() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = project(tmp.path(), &[]);
+    let chart = dir.join("deploy/helm/orders");
+    let crd = "--api-versions=monitoring.coreos.com/v1/ServiceMonitor";
+    let enabled = "--set=metrics.serviceMonitor.enabled=true";
+
+    // Off by default, and never without the CRD: the kind would not exist there.
+    for args in [&[][..], &[crd][..], &[enabled][..]] {
+        let manifest = helm_template(&helm, &chart, args);
+        assert!(!manifest.contains("kind: ServiceMonitor"), "{args:?} renders a ServiceMonitor:\n{manifest}");
+        assert!(manifest.contains("kind: Deployment"), "{args:?}");
+    }
+
+    let manifest = helm_template(&helm, &chart, &[crd, enabled, "--set=metrics.serviceMonitor.labels.release=kps"]);
+    let monitor = manifest
+        .split("\n---")
+        .find(|d| d.contains("kind: ServiceMonitor"))
+        .unwrap_or_else(|| panic!("no ServiceMonitor with the CRD and the value:\n{manifest}"));
+    for needle in [
+        "apiVersion: monitoring.coreos.com/v1",
+        "  namespace: shop\n",
+        "    release: kps\n",
+        // It selects the Service by the pods' selector labels, which the Service carries too.
+        "  selector:\n    matchLabels:\n      app.kubernetes.io/name: orders\n      app.kubernetes.io/instance: orders\n",
+        // The Service's port name, and the path the service serves.
+        "    - port: http\n      path: /metrics\n      interval: 30s\n      scrapeTimeout: 10s\n",
+    ] {
+        assert!(monitor.contains(needle), "ServiceMonitor lacks {needle:?}:\n{monitor}");
+    }
+    let service = manifest.split("\n---").find(|d| d.contains("kind: Service\n")).unwrap();
+    assert!(service.contains("    - name: http\n"), "the Service's port is not named http:\n{service}");
+
+    // helm lint --strict and checkov stay clean with it.
+    let chart_str = chart.to_str().unwrap();
+    let out = helm_oracle(&python, &["lint", chart_str, "--set-json", r#"{"metrics":{"serviceMonitor":{"enabled":true}}}"#]);
+    assert!(out.status.success() && !text(&out).contains("[WARNING]"), "helm lint --strict: {}", text(&out));
+    let rendered = tmp.path().join("with-monitor.yaml");
+    std::fs::write(&rendered, &manifest).unwrap();
+    let documented = documented_exceptions(&std::fs::read_to_string(dir.join("README.md")).unwrap());
+    let failed = checkov_failed(&checkov, "kubernetes", &rendered);
+    assert!(failed.iter().all(|id| documented.contains(id)), "checkov: {failed:?}, documented {documented:?}");
+
+    // The schema refuses what Prometheus would refuse.
+    for (values, needle) in [
+        (r#"{"metrics":{"serviceMonitor":{"interval":30}}}"#, "interval"),
+        (r#"{"metrics":{"serviceMonitor":{"scrapeTimeout":"10 seconds"}}}"#, "scrapeTimeout"),
+        (r#"{"metrics":{"serviceMonitor":{"enable":true}}}"#, "enable"),
+    ] {
+        let out = helm_oracle(&python, &["render", chart_str, "--set-json", values]);
+        assert_eq!(out.status.code(), Some(1), "{values} was accepted: {}", text(&out));
+        assert!(text(&out).contains(needle), "{values}: {}", text(&out));
+    }
+}
