@@ -155,8 +155,13 @@ fn parse_metrics(exposition: &str) -> Option<Vec<serde_json::Value>> {
         return None;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/prom_parse.py");
-    let mut child =
-        Command::new(&python).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(&python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(exposition.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "prometheus-client does not parse /metrics: {}\n{exposition}", text(&out));
@@ -240,7 +245,10 @@ fn metrics_match_the_requests_served() {
     assert_eq!(status, 200);
     assert!(head.contains("\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8"), "{head}");
     for raw in ["/nope", "12345", "secret", "/pot", "BREW"] {
-        assert!(!body.contains(raw), "{raw:?} in /metrics: labels must be route patterns, not what clients send\n{body}");
+        assert!(
+            !body.contains(raw),
+            "{raw:?} in /metrics: labels must be route patterns, not what clients send\n{body}"
+        );
     }
     let Some(families) = parse_metrics(&body) else { return };
 
@@ -304,7 +312,10 @@ fn metrics_match_the_requests_served() {
     assert_eq!(gc["type"], "counter");
     assert!(value(gc, "go_gc_cycles_total", &[]) >= 0.0);
     let started = gauge("process_start_time_seconds", &[]);
-    assert!((spawned - 1.0..spawned + 10.0).contains(&started), "process_start_time_seconds {started}, spawned at {spawned}");
+    assert!(
+        (spawned - 1.0..spawned + 10.0).contains(&started),
+        "process_start_time_seconds {started}, spawned at {spawned}"
+    );
     let info = samples(family(&families, "orders_build_info"), "orders_build_info", &[("version", "1.2.3")]);
     assert_eq!(info.len(), 1, "orders_build_info with the stamped version: {families:?}");
     assert!(info[0]["labels"]["goversion"].as_str().unwrap().starts_with("go1."));

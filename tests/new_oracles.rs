@@ -222,7 +222,8 @@ fn service_monitor_renders_only_when_enabled_on_a_cluster_that_serves_it() {
 
     // helm lint --strict and checkov stay clean with it.
     let chart_str = chart.to_str().unwrap();
-    let out = helm_oracle(&python, &["lint", chart_str, "--set-json", r#"{"metrics":{"serviceMonitor":{"enabled":true}}}"#]);
+    let out =
+        helm_oracle(&python, &["lint", chart_str, "--set-json", r#"{"metrics":{"serviceMonitor":{"enabled":true}}}"#]);
     assert!(out.status.success() && !text(&out).contains("[WARNING]"), "helm lint --strict: {}", text(&out));
     let rendered = tmp.path().join("with-monitor.yaml");
     std::fs::write(&rendered, &manifest).unwrap();
