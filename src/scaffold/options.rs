@@ -246,7 +246,7 @@ mod tests {
         let err = resolve(&args(&[&long]), None, GO).unwrap_err().to_string();
         assert!(err.contains("at most 53"), "{err}");
         assert!(resolve(&args(&[&long, "--no-helm"]), None, GO).is_ok());
-        assert!(resolve(&args(&[&"a".repeat(53)]), None, GO).is_ok());
+        assert!(resolve(&args(&[&"a".repeat(53), "--deploy", "none"]), None, GO).is_ok());
     }
 
     #[test]
@@ -339,7 +339,19 @@ mod tests {
     #[test]
     fn deploy_is_asked_with_a_chart_and_ci() {
         let mut p = Scripted { answers: vec!["y", "none"], asked: vec![] };
-        let argv = ["pay", "--module", "m", "--port", "9090", "--go-version", "1.25", "--ci", "both", "--registry", "ghcr.io/a"];
+        let argv = [
+            "pay",
+            "--module",
+            "m",
+            "--port",
+            "9090",
+            "--go-version",
+            "1.25",
+            "--ci",
+            "both",
+            "--registry",
+            "ghcr.io/a",
+        ];
         let o = resolve(&args(&argv), Some(&mut p), GO).unwrap();
         assert_eq!(p.asked, ["Write a Helm chart?", "Deploy from CI (staging, then production on approval)"]);
         assert!(o.helm && !o.deploy);
