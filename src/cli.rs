@@ -37,6 +37,13 @@ pub enum CiChoice {
     None,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeployChoice {
+    /// CI deploys the chart to staging, then (after approval) to production
+    Helm,
+    None,
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Service name: a DNS-1123 label (names the binary, image and chart)
@@ -62,6 +69,9 @@ pub struct NewArgs {
     /// Do not write a Helm chart
     #[arg(long)]
     pub no_helm: bool,
+    /// Deploy from CI: helm (staging, then production on approval) or none [default: helm with a chart and CI]
+    #[arg(long, value_enum)]
+    pub deploy: Option<DeployChoice>,
     /// Ask nothing; use defaults for every missing value
     #[arg(long, short = 'y')]
     pub yes: bool,

@@ -206,7 +206,8 @@ fn generated_projects_lint_clean() {
     let variants: &[(&str, &[&str])] = &[
         ("default", &[]),
         ("gitlab", &["--ci", "gitlab"]),
-        ("both", &["--ci", "both", "--module", "github.com/acme/both"]),
+        ("both", &["--ci", "both", "--module", "github.com/acme/both", "--deploy", "helm"]),
+        ("no-deploy", &["--ci", "both", "--deploy", "none"]),
         ("none", &["--ci", "none", "--no-helm"]),
         ("other", &["--port", "9090", "--go-version", "1.24", "--registry", "registry.example.com:5000/team"]),
     ];

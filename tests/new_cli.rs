@@ -44,6 +44,21 @@ fn missing_name_without_tty_is_an_error_naming_it() {
 }
 
 #[test]
+fn deploy_without_a_chart_or_ci_is_refused() {
+    for (args, needle) in [
+        (&["svc", "--deploy", "helm", "--no-helm"][..], "--no-helm"),
+        (&["svc", "--deploy", "helm", "--ci", "none"][..], "--ci github, gitlab or both"),
+        (&["svc", "--deploy", "kustomize"][..], "invalid value 'kustomize' for '--deploy"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = new_in(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(needle), "{args:?}: {}", text(&out));
+        assert!(is_empty_dir(tmp.path()), "{args:?}: something was written");
+    }
+}
+
+#[test]
 fn unknown_ci_value_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let out = new_in(tmp.path(), &["svc", "--ci", "jenkins"]);

@@ -1,7 +1,8 @@
 //! End to end with the real Go toolchain: a generated service is gofmt-clean, vets, builds,
 //! passes its own race tests, and the built binary serves /health, /ready and /version, drains
 //! on SIGTERM (/ready turns 503) and exits 0 within its grace period; its `healthcheck`
-//! subcommand exits 0 against it and 1 when nothing listens.
+//! subcommand exits 0 against it and 1 when nothing listens, and `healthcheck --url` (what the
+//! chart's `helm test` runs) exits 0 when every URL answers 200, 1 on a 503 or a closed port.
 
 mod common;
 
@@ -69,7 +70,7 @@ fn generated_service_builds_tests_and_runs() {
     let port = free_port();
     let mut child = Command::new(&bin)
         .env("PORT", port.to_string())
-        .env("SHUTDOWN_DRAIN_DELAY", "1s")
+        .env("SHUTDOWN_DRAIN_DELAY", "2s")
         .env("SHUTDOWN_TIMEOUT", "5s")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -91,6 +92,25 @@ fn generated_service_builds_tests_and_runs() {
         assert_eq!(out.status.code(), Some(expect), "healthcheck: {}", text(&out));
     };
     health(0);
+    // --url, as the chart's helm test runs it; PORT is ignored then (an invalid one too).
+    let probe = |urls: &[String]| {
+        let mut cmd = Command::new(&bin);
+        cmd.arg("healthcheck").env("PORT", "not-a-port");
+        for u in urls {
+            cmd.args(["--url", u]);
+        }
+        run(&mut cmd)
+    };
+    let url = |port: u16, path: &str| format!("http://127.0.0.1:{port}{path}");
+    let both = [url(port, "/health"), url(port, "/ready")];
+    let out = probe(&both);
+    assert_eq!(out.status.code(), Some(0), "healthcheck --url against the service: {}", text(&out));
+    let closed = free_port();
+    let out = probe(&[url(port, "/health"), url(closed, "/ready")]);
+    assert_eq!(out.status.code(), Some(1), "healthcheck --url against a closed port: {}", text(&out));
+    assert!(text(&out).contains(&closed.to_string()), "the error names the URL: {}", text(&out));
+    let out = probe(&[url(port, "/nope")]);
+    assert_eq!(out.status.code(), Some(1), "healthcheck --url on a 404: {}", text(&out));
 
     let kill = run(Command::new("kill").args(["-TERM", &child.id().to_string()]));
     assert!(kill.status.success());
@@ -98,8 +118,12 @@ fn generated_service_builds_tests_and_runs() {
     assert!(drained, "/ready did not turn 503 during the drain");
     // Liveness stays up while draining: the pod must not be killed mid-drain.
     assert_eq!(get(port, "/health").map(|r| r.0), Some(200));
+    // The helm test's probe of /ready fails on the 503, though /health still answers.
+    let out = probe(&both);
+    assert_eq!(out.status.code(), Some(1), "healthcheck --url while draining: {}", text(&out));
+    assert!(text(&out).contains("503"), "{}", text(&out));
 
-    let deadline = Instant::now() + Duration::from_secs(1 + 5 + 3);
+    let deadline = Instant::now() + Duration::from_secs(2 + 5 + 3);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

@@ -82,3 +82,31 @@ fn flags_given_are_not_asked_again() {
     assert!(screen.contains("Helm chart"), "{screen}");
     assert!(tmp.path().join("svc/deploy/helm/svc/Chart.yaml").is_file());
 }
+
+#[test]
+fn deploy_is_asked_when_a_chart_and_ci_are_written() {
+    if common::require_tool("script").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // Helm chart: yes; deploy: arrow down to "none".
+    let screen = type_into_tty(
+        tmp.path(),
+        "svc --module example.com/svc --port 9090 --go-version 1.26.8 --ci gitlab --registry ghcr.io/x",
+        &["y", "\x1b[B\r"],
+    );
+    assert!(screen.contains("Deploy from CI"), "{screen}");
+    let files = common::read_tree(&tmp.path().join("svc"));
+    assert!(files.contains_key("deploy/helm/svc/Chart.yaml"));
+    assert!(!files[".gitlab-ci.yml"].contains("deploy-production"), "deploy jobs written after answering none");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let screen = type_into_tty(
+        tmp.path(),
+        "svc --module example.com/svc --port 9090 --go-version 1.26.8 --ci gitlab --registry ghcr.io/x",
+        &["y", "\r"],
+    );
+    assert!(screen.contains("Deploy from CI"), "{screen}");
+    let files = common::read_tree(&tmp.path().join("svc"));
+    assert!(files[".gitlab-ci.yml"].contains("deploy-production"), "the default answer is helm");
+}

@@ -63,6 +63,7 @@ fn variants_differ_from_default_only_where_expected() {
         ("new_ci_both", &["--ci", "both"]),
         ("new_ci_none", &["--ci", "none"]),
         ("new_no_helm", &["--no-helm"]),
+        ("new_deploy_none", &["--deploy", "none"]),
         (
             "new_port_module_registry",
             &[

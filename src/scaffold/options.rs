@@ -10,13 +10,16 @@ use anyhow::{Result, anyhow, bail};
 
 use super::go_release::{self, GoTarget, GoVersion};
 use super::validate;
-use crate::cli::{CiChoice, NewArgs};
+use crate::cli::{CiChoice, DeployChoice, NewArgs};
 
 pub const DEFAULT_PORT: u16 = 8080;
 /// Helm refuses release names longer than 53 characters, and the chart is installed as NAME.
 pub const MAX_HELM_NAME: usize = 53;
 /// Used when the module path names no known code host to derive a registry from.
 pub const FALLBACK_REGISTRY: &str = "ghcr.io/example";
+/// The deploy jobs install into the namespaces NAME-staging and NAME-production, which are
+/// DNS-1123 labels of at most 63 characters.
+pub const MAX_DEPLOY_NAME: usize = 63 - "-production".len();
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -29,6 +32,8 @@ pub struct Options {
     pub ci_gitlab: bool,
     pub registry: String,
     pub helm: bool,
+    /// CI deploys the chart (`--deploy helm`): staging, then production behind approval.
+    pub deploy: bool,
 }
 
 impl Options {
@@ -59,6 +64,7 @@ pub fn default_registry(module: &str) -> String {
 }
 
 const CI_ITEMS: [&str; 4] = ["github", "gitlab", "both", "none"];
+const DEPLOY_ITEMS: [&str; 2] = ["helm", "none"];
 
 fn ci_from_index(i: usize) -> CiChoice {
     [CiChoice::Github, CiChoice::Gitlab, CiChoice::Both, CiChoice::None][i.min(3)]
@@ -130,16 +136,42 @@ pub fn resolve(
     };
     validate::registry(&registry).map_err(|e| anyhow!("invalid --registry: {e}"))?;
 
-    let helm = match (args.no_helm, prompter) {
+    let helm = match (args.no_helm, prompter.as_deref_mut()) {
         (true, _) => false,
         (false, Some(p)) => p.confirm("Write a Helm chart?", true)?,
         (false, None) => true,
+    };
+
+    // Deploying needs both the chart and a CI system to run the jobs in; without either there
+    // is nothing to ask and nothing to write.
+    let has_ci = ci != CiChoice::None;
+    let deploy = match (args.deploy, prompter) {
+        (Some(DeployChoice::Helm), _) if !helm => {
+            bail!("--deploy helm deploys the Helm chart, so it cannot be combined with --no-helm")
+        }
+        (Some(DeployChoice::Helm), _) if !has_ci => {
+            bail!("--deploy helm writes deploy jobs into CI: combine it with --ci github, gitlab or both")
+        }
+        (Some(choice), _) => choice == DeployChoice::Helm,
+        (None, Some(p)) if helm && has_ci => {
+            p.select("Deploy from CI (staging, then production on approval)", &DEPLOY_ITEMS, 0)? == 0
+        }
+        (None, _) => helm && has_ci,
     };
 
     if helm && name.len() > MAX_HELM_NAME {
         bail!(
             "invalid NAME: {name:?} is {} characters; Helm release names have at most {MAX_HELM_NAME}, and the \
              chart is installed under NAME (shorten it, or pass --no-helm)",
+            name.len()
+        );
+    }
+
+    if deploy && name.len() > MAX_DEPLOY_NAME {
+        bail!(
+            "invalid NAME: {name:?} is {} characters; the deploy jobs install into the namespace \
+             NAME-production, a label of at most 63 characters, so NAME has at most {MAX_DEPLOY_NAME} \
+             (shorten it, or pass --deploy none)",
             name.len()
         );
     }
@@ -155,6 +187,7 @@ pub fn resolve(
         ci_gitlab: matches!(ci, CiChoice::Gitlab | CiChoice::Both),
         registry,
         helm,
+        deploy,
     })
 }
 
@@ -182,7 +215,7 @@ mod tests {
         assert_eq!(o.dir, PathBuf::from("orders"));
         assert_eq!(o.port, 8080);
         assert_eq!(o.go.toolchain, GoVersion::new(1, 26, 8));
-        assert!(o.ci_github && !o.ci_gitlab && o.helm);
+        assert!(o.ci_github && !o.ci_gitlab && o.helm && o.deploy);
         assert_eq!(o.registry, FALLBACK_REGISTRY);
         assert_eq!(o.image(), "ghcr.io/example/orders");
     }
@@ -213,7 +246,36 @@ mod tests {
         let err = resolve(&args(&[&long]), None, GO).unwrap_err().to_string();
         assert!(err.contains("at most 53"), "{err}");
         assert!(resolve(&args(&[&long, "--no-helm"]), None, GO).is_ok());
-        assert!(resolve(&args(&[&"a".repeat(53)]), None, GO).is_ok());
+        assert!(resolve(&args(&[&"a".repeat(53), "--deploy", "none"]), None, GO).is_ok());
+    }
+
+    #[test]
+    fn deploy_defaults_to_helm_only_with_a_chart_and_ci() {
+        let deploy = |argv: &[&str]| resolve(&args(argv), None, GO).map(|o| o.deploy);
+        assert!(deploy(&["x"]).unwrap());
+        assert!(deploy(&["x", "--ci", "gitlab"]).unwrap());
+        assert!(!deploy(&["x", "--no-helm"]).unwrap());
+        assert!(!deploy(&["x", "--ci", "none"]).unwrap());
+        assert!(!deploy(&["x", "--deploy", "none"]).unwrap());
+        assert!(deploy(&["x", "--deploy", "helm", "--ci", "both"]).unwrap());
+        assert!(!deploy(&["x", "--deploy", "none", "--no-helm"]).unwrap());
+        for (argv, needle) in [
+            (&["x", "--deploy", "helm", "--no-helm"][..], "--no-helm"),
+            (&["x", "--deploy", "helm", "--ci", "none"][..], "--ci github, gitlab or both"),
+        ] {
+            let err = deploy(argv).unwrap_err().to_string();
+            assert!(err.contains(needle), "{argv:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn deployed_names_leave_room_for_the_production_namespace() {
+        let name = "a".repeat(MAX_DEPLOY_NAME + 1);
+        let err = resolve(&args(&[&name]), None, GO).unwrap_err().to_string();
+        assert!(err.contains("NAME-production"), "{err}");
+        assert!(resolve(&args(&[&name, "--deploy", "none"]), None, GO).is_ok());
+        let o = resolve(&args(&[&"a".repeat(MAX_DEPLOY_NAME)]), None, GO).unwrap();
+        assert!(o.deploy && format!("{}-production", o.name).len() == 63);
     }
 
     #[test]
@@ -271,5 +333,32 @@ mod tests {
         assert_eq!(o.go.toolchain, GoVersion::new(1, 25, 14));
         assert!(!o.ci_github && o.ci_gitlab && !o.helm);
         assert_eq!(o.registry, "ghcr.io/acme");
+        assert!(!o.deploy, "no chart, nothing to deploy (and nothing asked)");
+    }
+
+    #[test]
+    fn deploy_is_asked_with_a_chart_and_ci() {
+        let mut p = Scripted { answers: vec!["y", "none"], asked: vec![] };
+        let argv = [
+            "pay",
+            "--module",
+            "m",
+            "--port",
+            "9090",
+            "--go-version",
+            "1.25",
+            "--ci",
+            "both",
+            "--registry",
+            "ghcr.io/a",
+        ];
+        let o = resolve(&args(&argv), Some(&mut p), GO).unwrap();
+        assert_eq!(p.asked, ["Write a Helm chart?", "Deploy from CI (staging, then production on approval)"]);
+        assert!(o.helm && !o.deploy);
+
+        let mut p = Scripted { answers: vec!["y"], asked: vec![] };
+        let o = resolve(&args(&[&argv[..], &["--deploy", "helm"]].concat()), Some(&mut p), GO).unwrap();
+        assert_eq!(p.asked, ["Write a Helm chart?"], "--deploy given: not asked");
+        assert!(o.deploy);
     }
 }

@@ -88,6 +88,7 @@ pub fn render(options: &Options) -> Result<Vec<GeneratedFile>> {
         ci_github => options.ci_github,
         ci_gitlab => options.ci_gitlab,
         helm => options.helm,
+        deploy => options.deploy,
         paved_version => env!("CARGO_PKG_VERSION"),
     };
 

@@ -57,6 +57,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
+Labels of the `helm test` Job and its pod (templates/tests/): the release,
+but not the selector labels, so nothing that selects the service's pods
+selects the test.
+*/}}
+{{- define "service.testLabels" -}}
+helm.sh/chart: {{ include "service.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
 ServiceAccount the pods run as.
 */}}
 {{- define "service.serviceAccountName" -}}
