@@ -254,7 +254,14 @@ fn compile(rego: &mut Rego) -> Result<Compiled> {
 /// A JSON input as a Rego value, converted directly (half the cost of regorus's serde path,
 /// which also needs an owned copy).
 fn to_rego(v: &serde_json::Value) -> Value {
-    Interner::default().borrowed(v)
+    match v {
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Array(a) => Value::from(a.iter().map(to_rego).collect::<Vec<_>>()),
+        serde_json::Value::Object(o) => {
+            Value::from(o.iter().map(|(k, v)| (Value::from(k.as_str()), to_rego(v))).collect::<BTreeMap<_, _>>())
+        }
+        scalar => Interner::scalar(scalar),
+    }
 }
 
 /// JSON to Rego values, sharing one `Rc<str>` between equal short strings. Object keys
@@ -282,35 +289,28 @@ impl Interner {
         v
     }
 
-    fn number(n: &serde_json::Number) -> Value {
-        match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::from(i),
-            (None, Some(u)) => Value::from(u),
-            _ => Value::from(n.as_f64().unwrap_or(0.0)),
-        }
-    }
-
-    fn borrowed(&mut self, v: &serde_json::Value) -> Value {
+    fn scalar(v: &serde_json::Value) -> Value {
         match v {
-            serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Self::number(n),
-            serde_json::Value::String(s) => self.string(s),
-            serde_json::Value::Array(a) => Value::from(a.iter().map(|v| self.borrowed(v)).collect::<Vec<_>>()),
-            serde_json::Value::Object(o) => {
-                Value::from(o.iter().map(|(k, v)| (self.string(k), self.borrowed(v))).collect::<BTreeMap<_, _>>())
-            }
+            serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Value::from(i),
+                (None, Some(u)) => Value::from(u),
+                _ => Value::from(n.as_f64().unwrap_or(0.0)),
+            },
+            _ => Value::Null,
         }
     }
 
-    /// The same, consuming the JSON as it goes, so the two trees are never whole at once.
+    /// Consumes the JSON as it goes, so the two trees are never whole at once. (A file's
+    /// input, small and short-lived, is converted by [`to_rego`] without the lookups.)
     fn owned(&mut self, v: serde_json::Value) -> Value {
         match v {
+            serde_json::Value::String(s) => self.string(&s),
             serde_json::Value::Array(a) => Value::from(a.into_iter().map(|v| self.owned(v)).collect::<Vec<_>>()),
             serde_json::Value::Object(o) => {
                 Value::from(o.into_iter().map(|(k, v)| (self.string(&k), self.owned(v))).collect::<BTreeMap<_, _>>())
             }
-            other => self.borrowed(&other),
+            scalar => Self::scalar(&scalar),
         }
     }
 }
