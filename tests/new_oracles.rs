@@ -420,7 +420,7 @@ fn checkov_fails_only_documented_checks() {
 }
 
 /// `helm template` with the helm CLI (it has `--api-versions`, which the SDK oracle lacks).
-fn helm_template(helm: &Path, chart: &Path, args: &[&str]) -> String {
+fn helm_template_with(helm: &Path, chart: &Path, args: &[&str]) -> String {
     let out = run(Command::new(helm)
         .args(["template", "orders"])
         .arg(chart)
@@ -443,16 +443,19 @@ fn service_monitor_renders_only_when_enabled_on_a_cluster_that_serves_it() {
 
     // Off by default, and never without the CRD: the kind would not exist there.
     for args in [&[][..], &[crd][..], &[enabled][..]] {
-        let manifest = helm_template(&helm, &chart, args);
+        let manifest = helm_template_with(&helm, &chart, args);
         assert!(!manifest.contains("kind: ServiceMonitor"), "{args:?} renders a ServiceMonitor:\n{manifest}");
         assert!(manifest.contains("kind: Deployment"), "{args:?}");
     }
 
-    let manifest = helm_template(&helm, &chart, &[crd, enabled, "--set=metrics.serviceMonitor.labels.release=kps"]);
+    let manifest =
+        helm_template_with(&helm, &chart, &[crd, enabled, "--set=metrics.serviceMonitor.labels.release=kps"]);
     let monitor = manifest
         .split("\n---")
         .find(|d| d.contains("kind: ServiceMonitor"))
         .unwrap_or_else(|| panic!("no ServiceMonitor with the CRD and the value:\n{manifest}"));
+    // Splitting on "\n---" takes a document's last newline; wherever it is in the stream, it ends in one.
+    let monitor = format!("{}\n", monitor.trim_end());
     for needle in [
         "apiVersion: monitoring.coreos.com/v1",
         "  namespace: shop\n",
