@@ -78,7 +78,18 @@ fn secret_findings_never_print_the_secret() {
     let cases: [(&str, &[&str]); 2] = [
         (
             "secret-in-plain-env",
-            &["s3cr3t-Passw0rd", "sk_live", "hunter2", "npm_", "ghp_", "changeme", "squ_", "glpat-", "admin123", "guest-pw"],
+            &[
+                "s3cr3t-Passw0rd",
+                "sk_live",
+                "hunter2",
+                "npm_",
+                "ghp_",
+                "changeme",
+                "squ_",
+                "glpat-",
+                "admin123",
+                "guest-pw",
+            ],
         ),
         ("secret-in-configmap", &["s3cr3t-Passw0rd", "k-0123456789", "hunter22", "LS0tLS1C"]),
     ];
