@@ -91,7 +91,10 @@ fn secret_findings_never_print_the_secret() {
                 "guest-pw",
             ],
         ),
-        ("secret-in-configmap", &["s3cr3t-Passw0rd", "k-0123456789", "hunter22", "LS0tLS1C"]),
+        (
+            "secret-in-configmap",
+            &["s3cr3t-Passw0rd", "k-0123456789", "hunter22", "LS0tLS1C", "s3cr3t-pw", "tok-123456"],
+        ),
     ];
     for (rule, secrets) in cases {
         let report = only(lint_dir(&fixtures().join(rule).join("fire")), rule);
