@@ -13,7 +13,7 @@
 #   empty renders empty), names that say something about a secret rather than hold it
 #   (`..._FILE`, `_PATH`, `_NAME`, `_REF`, `_URL`, `_TTL`, `_LENGTH`, `MAX_TOKENS`),
 #   switches and numbers (`true`, `0`, `300s`), paths (`/var/run/secrets/...`) and
-#   placeholders that hold nothing (`<your-token>`, `xxxx`, `****`). Well-known defaults
+#   placeholders that hold nothing (`<your-token>`, `xxxx`, `****`, `dummy`). Well-known defaults
 #   (`changeme`, `password`, `admin`) fire: a service accepts them. Points at the value; the
 #   message gives the value's length, never the value.
 # custom:

@@ -106,7 +106,7 @@ names_the_secret(j, last, w) if {
 # in the file (`{{ x }}`, `@X@`, `__X__`, `#{X}#`, `%X%`, `<%= x %>`). Not secrets: empty
 # values, switches (`true`, `off`), numbers and durations (`0`, `300`, `30s`), paths
 # (`/var/run/secrets/...`, `./token`), URLs without a password, and placeholders that hold no
-# secret (`<your-token>`, `xxxx`, `****`, `...`). Default passwords such as `changeme`,
+# secret (`<your-token>`, `xxxx`, `****`, `...`, `dummy`, `TODO`). Default passwords such as `changeme`,
 # `password` or `admin` ARE literal secrets: they are what the service will accept.
 literal(v) if {
 	is_string(v)
@@ -136,6 +136,9 @@ placeholder(t) if regex.match(`^<[^<>]*>$`, t)
 placeholder(t) if regex.match(`^([xX*.#?_-])+$`, t)
 
 placeholder(t) if regex.match(`(?i)^your[-_ ]|[-_ ]here$`, t)
+
+# Words that say the value is not a real one (a test's `TOKEN: dummy`).
+placeholder(t) if lower(t) in {"dummy", "fake", "placeholder", "redacted", "todo", "fixme", "tbd", "unset", "notset", "undefined"}
 
 # A value in capitals that names the secret it stands for (`INSERT_ETCD_DISCOVERY_TOKEN`,
 # `GOOGLE_API_KEY_VAL`, `YOUR_API_KEY`); `CHANGE_ME`, like `changeme`, is a working password.

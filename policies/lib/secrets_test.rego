@@ -50,7 +50,7 @@ not_literal_values := [
 	"$(DB_PASSWORD)", "Bearer ${TOKEN}", "$CI_JOB_TOKEN", "{{ vault_password }}", "@PASSWORD@",
 	"__TOKEN__", "#{Token}#", "%TOKEN%", "<%= ENV['X'] %>", "true", "False", "off", "0", "300",
 	"30s", "1.5", "/var/run/secrets/kubernetes.io/serviceaccount/token", "./token", "~/.netrc",
-	"<your-token>", "your-api-key", "paste-token-here", "INSERT_ETCD_DISCOVERY_TOKEN", "GOOGLE_API_KEY_VAL", "xxxx", "XXXXXXXX", "****", "...", "https://vault.example.com/v1/token",
+	"<your-token>", "your-api-key", "paste-token-here", "INSERT_ETCD_DISCOVERY_TOKEN", "GOOGLE_API_KEY_VAL", "dummy", "TODO", "Placeholder", "xxxx", "XXXXXXXX", "****", "...", "https://vault.example.com/v1/token",
 	1234, true, null, {"a": 1},
 ]
 
