@@ -48,7 +48,7 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_counterexample() {
         assert!(all.findings.iter().all(|f| f.rule != "parse-error"), "{}: {:#?}", rule.id, all.findings);
         checked += 1;
     }
-    assert_eq!(checked, 43, "the catalogue changed: update the fixture count deliberately");
+    assert_eq!(checked, 45, "the catalogue changed: update the fixture count deliberately");
 }
 
 /// CircleCI configs are a CI surface like GitHub and GitLab files: the `run:` steps of jobs and
@@ -69,4 +69,41 @@ fn circleci_findings_point_into_the_config() {
     assert_eq!(located("go-test-timeout-missing"), [at(5, 14), at(18, 13)]);
     assert_eq!(located("image-latest-tag"), [at(5, 16), at(14, 16)]);
     assert_eq!(located("race-without-cgo"), [at(9, 14)]);
+}
+
+/// The secret rules never repeat the secret: not in the message, and not in the human output's
+/// source line, which is masked from the value on (CI job logs show that output).
+#[test]
+fn secret_findings_never_print_the_secret() {
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "secret-in-plain-env",
+            &[
+                "s3cr3t-Passw0rd",
+                "sk_live",
+                "hunter2",
+                "npm_",
+                "ghp_",
+                "changeme",
+                "squ_",
+                "glpat-",
+                "admin123",
+                "guest-pw",
+            ],
+        ),
+        (
+            "secret-in-configmap",
+            &["s3cr3t-Passw0rd", "k-0123456789", "hunter22", "LS0tLS1C", "s3cr3t-pw", "tok-123456"],
+        ),
+    ];
+    for (rule, secrets) in cases {
+        let report = only(lint_dir(&fixtures().join(rule).join("fire")), rule);
+        assert!(report.findings.len() >= secrets.len().min(4), "{rule}: {:#?}", report.findings);
+        let text = paved::report::human::render(&report, false);
+        assert!(text.contains("****"), "{text}");
+        for s in secrets {
+            assert!(!text.contains(s), "{rule} printed {s}:\n{text}");
+            assert!(report.findings.iter().all(|f| !f.message.contains(s) && !f.help.contains(s)), "{rule}: {s}");
+        }
+    }
 }

@@ -44,6 +44,20 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
+/// Rules whose finding's line holds a secret from the column on: the snippet shows `****` there
+/// (a CI job log is no place to repeat it).
+const SECRET_VALUE_RULES: [&str; 2] = ["secret-in-plain-env", "secret-in-configmap"];
+
+fn masked<'a>(rule: &str, line: &'a str, column: Option<u32>) -> std::borrow::Cow<'a, str> {
+    match column {
+        Some(c) if SECRET_VALUE_RULES.contains(&rule) => {
+            let keep: String = line.chars().take(c.saturating_sub(1) as usize).collect();
+            format!("{keep}****").into()
+        }
+        _ => line.into(),
+    }
+}
+
 pub fn render(report: &Report, color: bool) -> String {
     let st = Styles::new(color);
     let mut out = String::new();
@@ -60,7 +74,7 @@ pub fn render(report: &Report, color: bool) -> String {
         if let Some(line) = source_line {
             let number = f.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown = line.replace('\t', "    ");
+            let shown = masked(&f.rule, line, f.column).replace('\t', "    ");
             let _ = writeln!(out, "{} {}", gutter, st.dim.apply_to("|"));
             let _ = writeln!(out, "{} {} {}", st.dim.apply_to(&number), st.dim.apply_to("|"), shown.trim_end());
             if let Some(c) = f.column {

@@ -99,18 +99,22 @@ impl Builder {
         let words = split_words(args, self.esc);
         let (globals, stage) = ([&self.globals], [&self.env, &self.args]);
         let vars: &[&BTreeMap<String, String>] = if self.stages.is_empty() { &globals } else { &stage };
-        let kv = |off: usize, key: &str, value: Option<&str>| KeyValue {
+        // `value`: its byte offset in `args` and its text as written.
+        let kv = |off: usize, key: &str, value: Option<(usize, &str)>| KeyValue {
             pos: raw.line.pos(raw.args_start + off),
             key: expand(key, self.esc, vars).0,
-            value: value.map(|v| expand(v, self.esc, vars).0),
+            value: value.map(|(_, v)| expand(v, self.esc, vars).0),
+            value_pos: value.map(|(at, _)| raw.line.pos(raw.args_start + at)),
+            value_refs: value.is_some_and(|(_, v)| expand(v, self.esc, &[]).1),
         };
         if legacy_ok && words.first().is_some_and(|&(s, e)| !args[s..e].contains('=')) {
             let key_end = args.find(char::is_whitespace).unwrap_or(args.len());
             let value = args[key_end..].trim_start();
-            return vec![kv(0, &args[..key_end], (!value.is_empty()).then_some(value))];
+            let at = args.len() - value.len();
+            return vec![kv(0, &args[..key_end], (!value.is_empty()).then_some((at, value)))];
         }
         let pair = |(s, e): (usize, usize)| match args[s..e].split_once('=') {
-            Some((k, v)) => kv(s, k, Some(v)),
+            Some((k, v)) => kv(s, k, Some((s + k.len() + 1, v))),
             None => kv(s, &args[s..e], None),
         };
         words.into_iter().map(pair).collect()

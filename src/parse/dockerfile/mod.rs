@@ -102,6 +102,11 @@ pub struct KeyValue {
     pub key: String,
     /// After quote removal and substitution; `None` for `ARG NAME` without a default.
     pub value: Option<String>,
+    /// Where the value starts as written (its opening quote, if quoted); `None` without one.
+    pub value_pos: Option<Pos>,
+    /// The value as written refers to a variable (`$X`, `${X}`), resolved or not: it copies a
+    /// value from elsewhere rather than spelling one out.
+    pub value_refs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -117,6 +117,29 @@ fn env_forms_and_substitution() {
 }
 
 #[test]
+fn key_values_know_where_their_value_starts_and_whether_it_refers_to_a_variable() {
+    let d = df("ARG T=abc\nFROM a\nENV A   1 2\nENV B=\"x y\" C=$T D=${NO:-dflt} \\\n    E=${T}x F\nARG G\n");
+    let at = |i: usize| -> Vec<(String, Option<Pos>, bool)> {
+        d.stages[0].instructions[i].key_values.iter().map(|k| (k.key.clone(), k.value_pos, k.value_refs)).collect()
+    };
+    let kv = |k: &str, pos: Option<Pos>, refs: bool| (k.to_string(), pos, refs);
+    assert_eq!((d.global_args[0].value_pos, d.global_args[0].value_refs), (Some(Pos::new(1, 7)), false));
+    assert_eq!(at(0), vec![kv("A", Some(Pos::new(3, 9)), false)]);
+    assert_eq!(
+        at(1),
+        vec![
+            kv("B", Some(Pos::new(4, 7)), false),
+            kv("C", Some(Pos::new(4, 15)), true),
+            // A default that is used is written out, not referred to.
+            kv("D", Some(Pos::new(4, 20)), false),
+            kv("E", Some(Pos::new(5, 7)), true),
+            kv("F", None, false),
+        ]
+    );
+    assert_eq!(at(2), vec![kv("G", None, false)]);
+}
+
+#[test]
 fn users() {
     let d = df("FROM golang AS b\nUSER app:grp\nFROM b\nRUN x\nFROM alpine\nARG U=1000\nUSER ${U}\nUSER root\n");
     let u = |s: usize| d.stages[s].last_user.as_ref().map(|u| (u.user.as_str(), u.group.as_deref(), u.pos));
