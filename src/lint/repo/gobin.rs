@@ -75,6 +75,29 @@ const OPAQUE_ROUTERS: [&str; 12] = [
     "github.com/revel/revel",
 ];
 
+/// Frameworks that subscribe to SIGTERM for the program when it runs through them (go-zero's
+/// `proc`, kratos's `App.Run`, go-micro's `Service.Run`, fx's `App.Run`, hertz's `Spin`, the
+/// graceful-restart servers): a binary that imports one handles SIGTERM. `true` when the
+/// packages below the path count too.
+const SIGNAL_FRAMEWORKS: [(&str, bool); 16] = [
+    ("go.uber.org/fx", false),
+    ("github.com/zeromicro/go-zero/rest", true),
+    ("github.com/zeromicro/go-zero/zrpc", true),
+    ("github.com/zeromicro/go-zero/core/proc", false),
+    ("github.com/zeromicro/go-zero/core/service", false),
+    ("github.com/go-kratos/kratos/v2", false),
+    ("go-micro.dev/v4", false),
+    ("go-micro.dev/v5", false),
+    ("github.com/micro/go-micro/v2", false),
+    ("github.com/asim/go-micro/v3", false),
+    ("github.com/cloudwego/hertz/pkg/app/server", false),
+    ("github.com/facebookgo/grace/gracehttp", false),
+    ("gopkg.in/tylerb/graceful.v1", false),
+    ("github.com/tylerb/graceful", false),
+    ("github.com/ory/graceful", false),
+    ("github.com/fvbock/endless", false),
+];
+
 fn imports_path(import: &str, prefix: &str) -> bool {
     import == prefix || import.starts_with(&format!("{prefix}/"))
 }
@@ -312,6 +335,8 @@ impl<'a> Packages<'a> {
         let mut queue = vec![normalize(dir)];
         let (mut routes, mut ports, mut frameworks, mut opaque) =
             (Vec::new(), Vec::new(), BTreeSet::new(), BTreeSet::new());
+        let (mut serves, mut signals, mut shutdowns, mut signal_frameworks) =
+            (Vec::new(), Vec::new(), Vec::new(), BTreeSet::new());
         while let Some(d) = queue.pop() {
             if !seen.insert(d.clone()) {
                 continue;
@@ -324,6 +349,9 @@ impl<'a> Packages<'a> {
                 };
                 routes.extend(data["routes"].as_array().into_iter().flatten().map(with_path));
                 ports.extend(data["ports"].as_array().into_iter().flatten().map(with_path));
+                serves.extend(data["serves"].as_array().into_iter().flatten().map(with_path));
+                signals.extend(data["signals"].as_array().into_iter().flatten().map(with_path));
+                shutdowns.extend(data["shutdowns"].as_array().into_iter().flatten().map(with_path));
                 for import in data["imports"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                     if let Some(dep) = self.dir_of_import(import) {
                         queue.push(dep);
@@ -335,6 +363,11 @@ impl<'a> Packages<'a> {
                     }
                     if let Some(o) = OPAQUE_ROUTERS.iter().find(|o| imports_path(import, o)) {
                         opaque.insert(*o);
+                    }
+                    if let Some((f, _)) =
+                        SIGNAL_FRAMEWORKS.iter().find(|(f, below)| import == *f || *below && imports_path(import, f))
+                    {
+                        signal_frameworks.insert(*f);
                     }
                 }
             }
@@ -354,6 +387,10 @@ impl<'a> Packages<'a> {
             "frameworks": frameworks.into_iter().collect::<Vec<_>>(),
             "routes_known": opaque.is_empty(),
             "opaque_frameworks": opaque.into_iter().collect::<Vec<_>>(),
+            "serves": serves,
+            "signals": signals,
+            "shutdowns": shutdowns,
+            "signal_frameworks": signal_frameworks.into_iter().collect::<Vec<_>>(),
         })
     }
 }
