@@ -9,7 +9,9 @@
 #   plus the container's `lifecycle.preStop` sleep (`sleep.seconds`, `exec: [sleep, N]`,
 #   `sh -c "sleep N"`). Silent when no timeout is known, and for a flag's default when the
 #   container's command or arguments name the flag or an env var named after it is set.
-#   Points at the pod's `terminationGracePeriodSeconds`, else at the container.
+#   Containers of long-running workloads only (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+#   ReplicationController). Points at the pod's `terminationGracePeriodSeconds`, else at the
+#   container.
 # custom:
 #   id: shutdown-exceeds-grace-period
 #   severity: warning
@@ -66,9 +68,17 @@ with_pre_stop(c, budget) := sprintf(" plus a %vs preStop sleep (%vs in all)", [p
 
 with_pre_stop(c, _) := "" if pre_stop(c) == 0
 
+# Pods that are stopped with SIGTERM on every rollout and scale-down (a Job's run of the
+# binary, with its own arguments, may well not serve).
+long_running(c) if {
+	is_string(c.workload)
+	split(c.workload, " ")[0] in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+}
+
 findings contains f if {
 	some c in input.containers
 	c.runs_go
+	long_running(c)
 	object.get(c, "init", false) != true
 	object.get(c, "test_hook", false) != true
 	is_object(c.go)

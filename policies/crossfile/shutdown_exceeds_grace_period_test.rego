@@ -8,7 +8,7 @@ shutdown(ms, flag) := {"function": "http.Server.Shutdown", "timeout_ms": ms, "fl
 
 repo(shutdowns, extra) := {"containers": [object.union(
 	{
-		"path": "k8s.yaml", "name": "api", "runs_go": true, "init": false, "test_hook": false,
+		"path": "k8s.yaml", "workload": "Deployment \"api\"", "name": "api", "runs_go": true, "init": false, "test_hook": false,
 		"go": {"dir": "cmd/api", "shutdowns": shutdowns},
 		"termination_grace_period": null, "pre_stop_sleep": null, "command": null, "args": null, "env": [],
 		"line": 9, "col": 11, "grace_line": 9, "grace_col": 11,
@@ -49,6 +49,7 @@ test_quiet_when_it_fits_or_is_unknown if {
 	count(rule.findings) == 0 with input as repo([shutdown(60000, null)], {"termination_grace_period": 90})
 	count(rule.findings) == 0 with input as repo([shutdown(60000, null)], {"runs_go": false, "go": null})
 	count(rule.findings) == 0 with input as repo([shutdown(60000, null)], {"init": true})
+	count(rule.findings) == 0 with input as repo([shutdown(60000, null)], {"workload": "CronJob \"backup\""})
 	# A grace period that is no number (a template gone wrong) says nothing.
 	count(rule.findings) == 0 with input as repo([shutdown(60000, null)], {"termination_grace_period": "x"})
 }

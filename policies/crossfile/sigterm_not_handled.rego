@@ -8,11 +8,14 @@
 #   `syscall.SIGTERM` (or `unix.SIGTERM`, or no signal at all: every one), no known framework's
 #   signal handler (controller-runtime's and k8s.io/apiserver's `SetupSignalHandler`,
 #   oklog/run's `SignalHandler`, knative's), and no framework that handles it itself (fx,
-#   go-zero, kratos, go-micro, hertz, graceful-restart servers). `os.Interrupt` is SIGINT, not
+#   go-zero, kratos, go-micro, hertz, graceful-restart servers, and any package from outside
+#   the repository whose path says signal, graceful or shutdown). `os.Interrupt` is SIGINT, not
 #   SIGTERM. Silent when the image is not linked to its build, when the container's `command:`
 #   runs another program, when a signal list is not a constant (`signal.Notify(c, sigs...)`),
+#   when a repository package the binary imports has no Go code paved linted (excluded),
 #   and when the Dockerfile's `STOPSIGNAL` or the container's `lifecycle.stopSignal` names
-#   another signal. Points at the serve call in the Go code.
+#   another signal. Only containers of long-running workloads (Deployment, StatefulSet,
+#   DaemonSet, ReplicaSet, ReplicationController) count. Points at the serve call in the Go code.
 # custom:
 #   id: sigterm-not-handled
 #   severity: warning
@@ -59,13 +62,22 @@ others(go) := concat("", [
 
 others(go) := "" if count(object.get(go, "signals", [])) == 0
 
+# Pods that are stopped with SIGTERM on every rollout and scale-down (a Job's run of the
+# binary, with its own arguments, may well not serve).
+long_running(c) if {
+	is_string(c.workload)
+	split(c.workload, " ")[0] in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+}
+
 findings contains f if {
 	some c in input.containers
 	c.runs_go
+	long_running(c)
 	object.get(c, "init", false) != true
 	object.get(c, "test_hook", false) != true
 	go := c.go
 	is_string(object.get(go, "dir", null))
+	count(object.get(go, "missing_packages", [])) == 0
 	not handles_sigterm(go)
 	not stopped_otherwise(c)
 	some s in object.get(go, "serves", [])

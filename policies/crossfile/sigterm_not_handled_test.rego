@@ -15,7 +15,7 @@ repo(g) := repo_with(g, {}, null)
 repo_with(g, extra, df_stop) := {
 	"dockerfiles": [{"path": "Dockerfile", "stop_signal": df_stop}],
 	"containers": [object.union(
-		{"path": "k8s.yaml", "name": "api", "dockerfile": 0, "built_by": "Dockerfile", "runs_go": true, "init": false, "test_hook": false, "go": g, "stop_signal": null},
+		{"path": "k8s.yaml", "workload": "Deployment \"api\"", "name": "api", "dockerfile": 0, "built_by": "Dockerfile", "runs_go": true, "init": false, "test_hook": false, "go": g, "stop_signal": null},
 		extra,
 	)],
 }
@@ -50,6 +50,10 @@ test_quiet_when_not_linked_not_serving_or_not_running_go if {
 	# Facts of an unresolved or merged binary have no directory and no serve calls.
 	count(rule.findings) == 0 with input as repo({"routes": [], "routes_known": false, "unresolved": true})
 	count(rule.findings) == 0 with input as repo_with(go([], []), {"init": true}, null)
+	count(rule.findings) == 0 with input as repo_with(go([], []), {"workload": "Job \"migrate\""}, null)
+	count(rule.findings) == 1 with input as repo_with(go([], []), {"workload": "StatefulSet \"db\""}, null)
+	# A package of the binary paved has no code of may subscribe.
+	count(rule.findings) == 0 with input as repo(object.union(go([], []), {"missing_packages": ["example.com/api/e2e/signals"]}))
 	count(rule.findings) == 0 with input as repo_with(go([], []), {"test_hook": true}, null)
 }
 
