@@ -1,5 +1,6 @@
 //! Go facts per binary: which main packages a Dockerfile's `go build`/`go install` commands
-//! build, and the routes, listen ports and frameworks of each, gathered from that package and
+//! build, and the routes, listen ports, frameworks, serve calls, signal subscriptions and
+//! graceful shutdowns of each, gathered from that package and
 //! the repository's module packages it imports (transitively) — never from every `.go` file
 //! below the build context, which credits one binary's `/metrics` to another.
 //!

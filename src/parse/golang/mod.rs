@@ -3,7 +3,9 @@
 //! on, the `http.Server` literals it builds (with the fields they set, and the fields assigned to
 //! the server afterwards), and its calls of the package-level `http.ListenAndServe` & co, which
 //! serve with a timeout-less default server (also gin's `Run` and echo's `Start`, which start one
-//! of their own). Every fact carries a [`Pos`] (1-based line, column in characters).
+//! of their own); every call that serves HTTP, the subscriptions to signals (with whether SIGTERM
+//! is among them) and the graceful shutdowns of servers with their statically known timeout
+//! (`shutdown.rs`). Every fact carries a [`Pos`] (1-based line, column in characters).
 //!
 //! Hand-written on purpose: a lexer that follows Go's token rules (line and general comments, raw
 //! strings spanning lines, interpreted strings and runes with escapes, number literals, longest-

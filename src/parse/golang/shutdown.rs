@@ -127,7 +127,7 @@ impl Analyzer<'_> {
             Q::Num(n) => (n, None),
             Q::Dur(n, f) => (n, f),
         };
-        (ns.is_finite() && ns.abs() < 9.2e18).then(|| Dur { ns: ns as i64, flag })
+        (ns.is_finite() && ns.abs() < 9.2e18).then_some(Dur { ns: ns as i64, flag })
     }
 
     fn q_sum(&mut self, s: usize, e: usize) -> Option<(Q, usize)> {
@@ -153,12 +153,13 @@ impl Analyzer<'_> {
     }
 
     fn q_factor(&mut self, s: usize, e: usize) -> Option<(Q, usize)> {
+        // `*timeout`: the value behind a flag's pointer.
+        let mut s = s;
+        while s < e && self.is_op(s, "*") {
+            s += 1;
+        }
         if s >= e || self.depth > MAX_DEPTH {
             return None;
-        }
-        // `*timeout`: the value behind a flag's pointer.
-        if self.is_op(s, "*") {
-            return self.q_factor(s + 1, e);
         }
         if self.is_op(s, "(") {
             let close = self.close_of(s);

@@ -215,6 +215,10 @@ fn duration_evaluation_survives_malformed_and_deep_input() {
         ")".repeat(500)
     );
     let _ = parse(&deep);
+    let stars = format!("package main\nimport \"time\"\nvar d = {}x * time.Second\n", "*".repeat(200_000));
+    let _ = parse(&stars);
+    let mults = format!("package main\nimport \"time\"\nvar d = 1{}\n", " * time.Second".repeat(50_000));
+    let _ = parse(&mults);
     for src in [
         "package main\nimport \"time\"\nconst a = 1 / 0 * time.Second\n",
         "package main\nimport \"time\"\nconst a = time.Duration(\n",
