@@ -5,7 +5,8 @@
 #   the repository packages it imports) serves HTTP (`http.ListenAndServe`, an `http.Server`'s
 #   `ListenAndServe`/`Serve`, gin's `Run`, echo's `Start`, fiber's `Listen`) and nothing in it
 #   subscribes to SIGTERM: no `signal.Notify`/`signal.NotifyContext` whose signals include
-#   `syscall.SIGTERM` (or `unix.SIGTERM`, or no signal at all: every one), no known framework's
+#   `syscall.SIGTERM` (or `unix.SIGTERM`, or no signal at all: every one; a `signal.Ignore` of
+#   SIGTERM is a decision too), no known framework's
 #   signal handler (controller-runtime's and k8s.io/apiserver's `SetupSignalHandler`,
 #   oklog/run's `SignalHandler`, knative's), and no framework that handles it itself (fx,
 #   go-zero, kratos, go-micro, hertz, graceful-restart servers, and any package from outside

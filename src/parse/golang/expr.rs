@@ -314,7 +314,7 @@ impl Analyzer<'_> {
                     _ => Value::Unknown,
                 }
             }
-            ("os/signal", "Notify" | "NotifyContext") => {
+            ("os/signal", "Notify" | "NotifyContext" | "Ignore") => {
                 if effects {
                     self.signal_notify(call_pos, &format!("signal.{name}"), args);
                 }

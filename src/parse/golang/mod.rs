@@ -91,8 +91,9 @@ pub struct GoFile {
     /// `ListenTLS`, `ListenMutualTLS` and `Listener`. At the package name of a package function,
     /// at the method name of a method.
     pub serves: Vec<Call>,
-    /// Subscriptions to signals: `signal.Notify`/`signal.NotifyContext`, and the graceful
-    /// runners of known frameworks (controller-runtime's `SetupSignalHandler`, ...).
+    /// Subscriptions to signals: `signal.Notify`/`signal.NotifyContext` (and `signal.Ignore`, a
+    /// decision about them too), and the graceful runners of known frameworks
+    /// (controller-runtime's `SetupSignalHandler`, ...).
     pub signals: Vec<SignalSub>,
     /// Graceful shutdowns of HTTP servers (`Server.Shutdown(ctx)`, echo's `Shutdown`, fiber's
     /// `ShutdownWithTimeout`/`ShutdownWithContext`), with the timeout when it is known.
@@ -179,7 +180,7 @@ pub struct Call {
 pub struct SignalSub {
     #[serde(flatten)]
     pub pos: Pos,
-    /// `signal.Notify`, `signal.NotifyContext`, or the runner (`ctrl.SetupSignalHandler`,
+    /// `signal.Notify`, `signal.NotifyContext`, `signal.Ignore`, or the runner (`ctrl.SetupSignalHandler`,
     /// spelled with the package's default name).
     pub function: String,
     /// Whether SIGTERM is among the signals: `Some(true)` when it is listed (`syscall.SIGTERM`,

@@ -230,10 +230,12 @@ impl Analyzer<'_> {
     }
 
     /// `signal.Notify(c, sigs...)` / `signal.NotifyContext(ctx, sigs...)`: the signals are the
-    /// arguments after the first; none means all of them.
+    /// arguments after the first; none means all of them. `signal.Ignore(sigs...)` (all its
+    /// arguments): a program that ignores SIGTERM has decided what it does with it.
     pub(super) fn signal_notify(&mut self, pos: Pos, function: &str, args: &[(usize, usize)]) {
-        let mut sigterm = Some(args.len() <= 1);
-        for &(s, e) in args.iter().skip(1) {
+        let skip = usize::from(function != "signal.Ignore");
+        let mut sigterm = Some(args.len() <= skip);
+        for &(s, e) in args.iter().skip(skip) {
             let variadic = e > s && self.is_op(e - 1, "...");
             let v = if variadic { Value::Unknown } else { self.eval_expr(s, e, false) };
             match v {

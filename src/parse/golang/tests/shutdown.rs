@@ -83,6 +83,10 @@ func main() {
 	sig.Notify(c, shutdownSignals...)
 	sig.Notify(c, mySignal)
 	sig.Notify(c, syscall.Signal(15))
+	sig.NotifyContext(ctx, os.Interrupt, os.Kill)
+	sig.Ignore(syscall.SIGTERM)
+	sig.Ignore(syscall.SIGHUP)
+	sig.Ignore()
 }
 "#;
     assert_eq!(
@@ -97,7 +101,12 @@ func main() {
             ("signal.Notify".to_string(), None),
             ("signal.Notify".to_string(), None),
             ("signal.Notify".to_string(), None),
-        ]
+            ("signal.NotifyContext".to_string(), Some(false)),
+            ("signal.Ignore".to_string(), Some(true)),
+            ("signal.Ignore".to_string(), Some(false)),
+            ("signal.Ignore".to_string(), Some(true)),
+        ],
+        "os.Kill cannot be caught: it is no SIGTERM"
     );
 }
 
