@@ -5,7 +5,9 @@
 #   `terminationGracePeriodSeconds` (30 when unset). The budget is the longest statically known
 #   timeout of a graceful shutdown in the binary (the context passed to `Server.Shutdown`,
 #   echo's `Shutdown` or fiber's `ShutdownWithContext`, fiber's `ShutdownWithTimeout`:
-#   `context.WithTimeout(ctx, 30*time.Second)`, a constant, a variable or a flag's default)
+#   `context.WithTimeout(context.Background(), 30*time.Second)`, a constant, a variable or a
+#   flag's default, from a parent context known to be live: `context.Background()`, `TODO()`,
+#   `WithoutCancel(ctx)` or one made from them)
 #   plus the container's `lifecycle.preStop` sleep (`sleep.seconds`, `exec: [sleep, N]`,
 #   `sh -c "sleep N"`). Silent when no timeout is known, and for a flag's default when the
 #   container's command or arguments name the flag or an env var named after it is set.

@@ -242,6 +242,7 @@ impl Analyzer<'_> {
             Value::EchoServer(..)
             | Value::Duration(_)
             | Value::Deadline(_)
+            | Value::RootContext
             | Value::Env { .. }
             | Value::Str(_)
             | Value::Int(_)
@@ -320,6 +321,7 @@ impl Analyzer<'_> {
                 }
                 Value::Unknown
             }
+            ("context", "Background" | "TODO" | "WithoutCancel") => Value::RootContext,
             ("context", "WithTimeout" | "WithTimeoutCause" | "WithDeadline" | "WithDeadlineCause") => {
                 self.context_deadline(name, args)
             }

@@ -266,7 +266,9 @@ impl Analyzer<'_> {
 
     /// `context.WithTimeout(parent, d)` and `context.WithDeadline(parent, time.Now().Add(d))`
     /// (and their `Cause` variants): a context whose deadline is `d` away, or the parent's if
-    /// that is sooner.
+    /// that is sooner. Only a parent known to be live counts (`context.Background()`, a context
+    /// made from one): a parent that may be done already (the signal context that just fired)
+    /// makes a context that is done at once.
     pub(super) fn context_deadline(&mut self, name: &str, args: &[(usize, usize)]) -> Value {
         let Some(&(s, e)) = args.get(1) else { return Value::Unknown };
         let d = match name {
@@ -276,7 +278,8 @@ impl Analyzer<'_> {
         let Some(d) = d else { return Value::Unknown };
         match self.arg_value(args, 0) {
             Value::Deadline(p) if p.ns < d.ns => Value::Deadline(p),
-            _ => Value::Deadline(d),
+            Value::Deadline(_) | Value::RootContext => Value::Deadline(d),
+            _ => Value::Unknown,
         }
     }
 

@@ -113,6 +113,9 @@ pub(super) enum Value {
     Duration(Dur),
     /// A context with a deadline this long after it was made (`context.WithTimeout(ctx, d)`).
     Deadline(Dur),
+    /// A context that is never cancelled and has no deadline: `context.Background()`,
+    /// `context.TODO()`, `context.WithoutCancel(ctx)`.
+    RootContext,
 }
 
 /// A statically known duration: nanoseconds, and the command-line flag whose default it is

@@ -150,6 +150,8 @@ import (
 	"time"
 	"github.com/labstack/echo/v4"
 	"github.com/gofiber/fiber/v2"
+	"os/signal"
+	"syscall"
 )
 const grace = 45 * time.Second
 const secs = 20
@@ -182,6 +184,12 @@ func main() {
 	app := fiber.New()
 	app.ShutdownWithTimeout(1500 * time.Millisecond)
 	tracer.Shutdown(ctx)
+	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	<-sigCtx.Done()
+	done, _ := context.WithTimeout(sigCtx, time.Minute)
+	srv.Shutdown(done)
+	c8, _ := context.WithTimeout(context.WithoutCancel(sigCtx), 10*time.Second)
+	srv.Shutdown(c8)
 }
 "#;
     let f = |n: &str, ms: Option<i64>, flag: Option<&str>| (n.to_string(), ms, flag.map(str::to_string));
@@ -199,8 +207,11 @@ func main() {
             f("http.Server.Shutdown", None, None),
             f("echo.Shutdown", Some(30_000), None),
             f("fiber.ShutdownWithTimeout", Some(1_500), None),
+            f("http.Server.Shutdown", None, None),
+            f("http.Server.Shutdown", Some(10_000), None),
         ],
-        "a derived context keeps its parent's sooner deadline; an OpenTelemetry provider's Shutdown is no server's"
+        "a derived context keeps its parent's sooner deadline; an OpenTelemetry provider's Shutdown is no server's; \
+         a context made from the signal context that fired is done at once"
     );
 }
 
