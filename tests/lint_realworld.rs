@@ -35,6 +35,9 @@ fn two_binaries_each_serve_their_own_routes() {
     assert_eq!(
         findings("two-binaries"),
         vec![
+            // Neither binary subscribes to SIGTERM: each serve call is its own binary's.
+            f("sigterm-not-handled", "cmd/api/main.go", 14, 10),
+            f("sigterm-not-handled", "cmd/metrics/main.go", 12, 10),
             f("service-account-token-automounted", "deploy/app.yaml", 16, 11),
             f("probe-path-unserved", "deploy/app.yaml", 23, 29),
             f("probe-path-unserved", "deploy/app.yaml", 41, 29)
@@ -168,6 +171,8 @@ fn ko_base_images_and_ko_references() {
         findings("ko"),
         vec![
             f("image-latest-tag", ".ko.yaml", 1, 19),
+            // The ko:// image links the container to cmd/app, which never subscribes to SIGTERM.
+            f("sigterm-not-handled", "cmd/app/main.go", 12, 10),
             f("gomemlimit-missing", "config/app.yaml", 16, 11),
             f("service-account-token-automounted", "config/app.yaml", 16, 11),
             f("probe-path-unserved", "config/app.yaml", 23, 29),

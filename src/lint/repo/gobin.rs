@@ -1,5 +1,6 @@
 //! Go facts per binary: which main packages a Dockerfile's `go build`/`go install` commands
-//! build, and the routes, listen ports and frameworks of each, gathered from that package and
+//! build, and the routes, listen ports, frameworks, serve calls, signal subscriptions and
+//! graceful shutdowns of each, gathered from that package and
 //! the repository's module packages it imports (transitively) — never from every `.go` file
 //! below the build context, which credits one binary's `/metrics` to another.
 //!
@@ -74,6 +75,40 @@ const OPAQUE_ROUTERS: [&str; 12] = [
     "github.com/gobuffalo/buffalo",
     "github.com/revel/revel",
 ];
+
+/// Frameworks that subscribe to SIGTERM for the program when it runs through them (go-zero's
+/// `proc`, kratos's `App.Run`, go-micro's `Service.Run`, fx's `App.Run`, hertz's `Spin`, the
+/// graceful-restart servers): a binary that imports one handles SIGTERM. `true` when the
+/// packages below the path count too.
+const SIGNAL_FRAMEWORKS: [(&str, bool); 16] = [
+    ("go.uber.org/fx", false),
+    ("github.com/zeromicro/go-zero/rest", true),
+    ("github.com/zeromicro/go-zero/zrpc", true),
+    ("github.com/zeromicro/go-zero/core/proc", false),
+    ("github.com/zeromicro/go-zero/core/service", false),
+    ("github.com/go-kratos/kratos/v2", false),
+    ("go-micro.dev/v4", false),
+    ("go-micro.dev/v5", false),
+    ("github.com/micro/go-micro/v2", false),
+    ("github.com/asim/go-micro/v3", false),
+    ("github.com/cloudwego/hertz/pkg/app/server", false),
+    ("github.com/facebookgo/grace/gracehttp", false),
+    ("gopkg.in/tylerb/graceful.v1", false),
+    ("github.com/tylerb/graceful", false),
+    ("github.com/ory/graceful", false),
+    ("github.com/fvbock/endless", false),
+];
+
+/// An import from outside the repository whose path says it is about signals or graceful
+/// shutdown (`github.com/sethvargo/go-signalcontext`, `.../pkg/signals`, `.../graceful`): what
+/// it does is not visible, so it is taken to handle SIGTERM (precision first).
+fn signal_helper(import: &str) -> bool {
+    import.split('/').next().is_some_and(|host| host.contains('.'))
+        && import.split('/').skip(1).any(|seg| {
+            let seg = seg.to_ascii_lowercase();
+            ["signal", "graceful", "shutdown"].iter().any(|w| seg.contains(w))
+        })
+}
 
 fn imports_path(import: &str, prefix: &str) -> bool {
     import == prefix || import.starts_with(&format!("{prefix}/"))
@@ -312,6 +347,8 @@ impl<'a> Packages<'a> {
         let mut queue = vec![normalize(dir)];
         let (mut routes, mut ports, mut frameworks, mut opaque) =
             (Vec::new(), Vec::new(), BTreeSet::new(), BTreeSet::new());
+        let (mut serves, mut signals, mut shutdowns, mut signal_frameworks, mut missing) =
+            (Vec::new(), Vec::new(), Vec::new(), BTreeSet::new(), BTreeSet::new());
         while let Some(d) = queue.pop() {
             if !seen.insert(d.clone()) {
                 continue;
@@ -324,9 +361,19 @@ impl<'a> Packages<'a> {
                 };
                 routes.extend(data["routes"].as_array().into_iter().flatten().map(with_path));
                 ports.extend(data["ports"].as_array().into_iter().flatten().map(with_path));
+                serves.extend(data["serves"].as_array().into_iter().flatten().map(with_path));
+                signals.extend(data["signals"].as_array().into_iter().flatten().map(with_path));
+                shutdowns.extend(data["shutdowns"].as_array().into_iter().flatten().map(with_path));
                 for import in data["imports"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                     if let Some(dep) = self.dir_of_import(import) {
+                        // A repository package paved has no code of (excluded, or not there):
+                        // what the binary does is not all known.
+                        if !self.by_dir.contains_key(&dep) {
+                            missing.insert(import.to_string());
+                        }
                         queue.push(dep);
+                    } else if signal_helper(import) {
+                        signal_frameworks.insert(import);
                     }
                     for (prefix, name, _) in SERVED_BY {
                         if imports_path(import, prefix) {
@@ -335,6 +382,11 @@ impl<'a> Packages<'a> {
                     }
                     if let Some(o) = OPAQUE_ROUTERS.iter().find(|o| imports_path(import, o)) {
                         opaque.insert(*o);
+                    }
+                    if let Some((f, _)) =
+                        SIGNAL_FRAMEWORKS.iter().find(|(f, below)| import == *f || *below && imports_path(import, f))
+                    {
+                        signal_frameworks.insert(f);
                     }
                 }
             }
@@ -354,6 +406,11 @@ impl<'a> Packages<'a> {
             "frameworks": frameworks.into_iter().collect::<Vec<_>>(),
             "routes_known": opaque.is_empty(),
             "opaque_frameworks": opaque.into_iter().collect::<Vec<_>>(),
+            "serves": serves,
+            "signals": signals,
+            "shutdowns": shutdowns,
+            "signal_frameworks": signal_frameworks.into_iter().collect::<Vec<_>>(),
+            "missing_packages": missing.into_iter().collect::<Vec<_>>(),
         })
     }
 }
@@ -426,6 +483,30 @@ mod tests {
         let api = p.binary_facts(Some("cmd/api"));
         let paths: Vec<&str> = api["routes"].as_array().unwrap().iter().filter_map(|r| r["path"].as_str()).collect();
         assert_eq!(paths, vec!["/health"]);
+    }
+
+    #[test]
+    fn serves_signals_and_shutdowns_are_the_binarys_own() {
+        let fact = |v: Value| vec![v];
+        let mut api = file("cmd/api", "main", &["example.com/m/internal/srv", "example.com/m/e2e/sig"], &[]);
+        api.1["signals"] = json!(fact(json!({"function": "signal.Notify", "sigterm": false, "line": 3, "col": 2})));
+        let mut srv = file("internal/srv", "srv", &["github.com/sethvargo/go-signalcontext"], &[]);
+        srv.1["serves"] = json!(fact(json!({"function": "http.Server.ListenAndServe", "line": 9, "col": 13})));
+        srv.1["shutdowns"] = json!(fact(json!({"function": "http.Server.Shutdown", "timeout_ms": 30000})));
+        let mut tool = file("cmd/tool", "main", &["go.uber.org/fx", "github.com/zeromicro/go-zero/rest/httpx"], &[]);
+        tool.1["signals"] = json!(fact(json!({"function": "signal.Notify", "sigterm": true})));
+        let files = vec![api, srv, tool];
+        let p = pkgs(&files, vec![Module { path: "example.com/m", dir: ".".into() }]);
+        let f = p.binary_facts(Some("cmd/api"));
+        assert_eq!(f["serves"][0]["file"], "internal/srv/x.go");
+        assert_eq!(f["shutdowns"][0]["timeout_ms"], 30000);
+        assert_eq!(f["signals"].as_array().map(Vec::len), Some(1), "never the sibling binary's");
+        assert_eq!(f["signal_frameworks"], json!(["github.com/sethvargo/go-signalcontext"]));
+        assert_eq!(f["missing_packages"], json!(["example.com/m/e2e/sig"]));
+        let t = p.binary_facts(Some("cmd/tool"));
+        assert_eq!(t["signal_frameworks"], json!(["github.com/zeromicro/go-zero/rest", "go.uber.org/fx"]));
+        assert!(!signal_helper("os/signal") && !signal_helper("github.com/acme/api"));
+        assert!(signal_helper("k8s.io/sample-controller/pkg/signals") && signal_helper("github.com/ory/graceful"));
     }
 
     #[test]

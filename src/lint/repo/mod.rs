@@ -21,6 +21,7 @@
 
 pub mod dockerignore;
 mod gobin;
+mod prestop;
 pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
@@ -248,7 +249,10 @@ pub fn extract(kind: Kind, path: &str, fi: &FileInput) -> Option<FileFacts> {
                 .map(|l| json!({"port": l["port"], "how": l["how"], "line": l["line"], "col": l["col"]}))
                 .collect();
             let imports: Vec<&Value> = go["imports"].as_array().into_iter().flatten().map(|i| &i["path"]).collect();
-            json!({"dir": dir_of(path), "package": go["package"], "imports": imports, "routes": go["routes"], "ports": ports})
+            json!({
+                "dir": dir_of(path), "package": go["package"], "imports": imports, "routes": go["routes"], "ports": ports,
+                "serves": go["serves"], "signals": go["signals"], "shutdowns": go["shutdowns"],
+            })
         }
     };
     Some(FileFacts { path: path.to_string(), kind, data, unit: None })
@@ -317,7 +321,16 @@ fn dockerfile_facts(input: &Value) -> Value {
         Value::Null if input["dockerfile"]["final_nonroot_base"] == true => json!({"user": "65532", "group": "65532"}),
         u => u.clone(),
     };
+    // The signal `docker stop` and the kubelet send instead of SIGTERM, if the final stage names one.
+    let stop_signal = last["instructions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .rfind(|i| i["keyword"] == "STOPSIGNAL")
+        .and_then(|i| i["raw"].as_str())
+        .map(|s| s.trim().to_string());
     json!({
+        "stop_signal": stop_signal,
         "final_user": final_user, "final_from": last["from"], "golang_images": golang, "exposes": exposes,
         "builds_go": builds_go, "go_builds": go_builds, "entrypoint": entry_program(&last),
         "context_copies": dockerignore::context_copies(&stages),
@@ -379,6 +392,11 @@ fn container_facts(fi: &FileInput) -> Vec<Value> {
             }
             let env: Vec<&str> =
                 ctr["env"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str()).collect();
+            // The pod's grace period, where it is set (else the container is the place to set it).
+            let pod_pointer = w["pointer"].as_str().unwrap_or_default();
+            let grace = &w["pod"]["terminationGracePeriodSeconds"];
+            let grace_pos =
+                if grace.is_null() { pos } else { fi.locate(&format!("{pod_pointer}/terminationGracePeriodSeconds")) };
             out.push(json!({
                 "workload": format!("{} {:?}", w["kind"].as_str().unwrap_or(""), w["name"].as_str().unwrap_or("")),
                 "name": ctr["name"], "init": c["init"], "image": ctr["image"],
@@ -389,6 +407,9 @@ fn container_facts(fi: &FileInput) -> Vec<Value> {
                 "probes": probes,
                 "memory_limit": ctr["resources"]["limits"]["memory"],
                 "env": env,
+                "termination_grace_period": grace, "grace_line": grace_pos.line, "grace_col": grace_pos.col,
+                "pre_stop_sleep": prestop::sleep_seconds(&ctr["lifecycle"]["preStop"]),
+                "stop_signal": ctr["lifecycle"]["stopSignal"],
                 "line": pos.line, "col": pos.col,
             }));
         }

@@ -331,6 +331,9 @@ impl<'a> Analyzer<'a> {
         self.out.routes.sort_by_key(|r| r.pos);
         self.out.listens.sort_by_key(|l| l.pos);
         self.out.default_server_calls.sort_by_key(|c| c.pos);
+        self.out.serves.sort_by_key(|c| c.pos);
+        self.out.signals.sort_by_key(|c| c.pos);
+        self.out.shutdowns.sort_by_key(|c| c.pos);
         self.out
     }
 }

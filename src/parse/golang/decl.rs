@@ -6,7 +6,7 @@ use super::Import;
 use super::analyzer::{Analyzer, NONE};
 use super::helpers::{default_import_name, parse_port, portish, tag_lookup};
 use super::lex::Kind;
-use super::value::{EchoRef, Fw, Router, Sig, Value};
+use super::value::{EchoRef, Fw, Router, Sig, Value, is_fiber};
 
 impl Analyzer<'_> {
     pub(super) fn prepass_imports(&mut self) {
@@ -144,12 +144,15 @@ impl Analyzer<'_> {
             let name = self.text_of(name_tok);
             let region = if values.len() == names.len() { values.get(idx).copied() } else { None };
             let value = match region {
-                Some((vs, ve)) => self.eval_expr(vs, ve, effects),
+                Some((vs, ve)) => {
+                    let v = self.eval_expr(vs, ve, effects);
+                    self.duration_value(v, vs, ve)
+                }
                 None if values.is_empty() && effects => self.declared_type_value(j, eq.unwrap_or(e)),
                 None => Value::Unknown,
             };
             if !effects {
-                if matches!(value, Value::Str(_) | Value::Int(_)) {
+                if matches!(value, Value::Str(_) | Value::Int(_) | Value::Duration(_)) {
                     self.bind(name, decl, end, value);
                 }
                 continue;
@@ -199,6 +202,8 @@ impl Analyzer<'_> {
             (Some(Fw::Gin), "Engine" | "RouterGroup" | "IRouter" | "IRoutes") => Fw::Gin,
             (Some(Fw::Echo), "Echo" | "Group") => Fw::Echo,
             _ if ty == "FlagSet" && (path == "flag" || path == "github.com/spf13/pflag") => return Value::FlagSet,
+            _ if ty == "Server" && path == "net/http" => return Value::HttpServer,
+            _ if ty == "App" && is_fiber(&path) => return Value::FiberApp,
             _ => return Value::Unknown,
         };
         let root = self.fresh_root();
@@ -265,7 +270,10 @@ impl Analyzer<'_> {
             let region =
                 if values.len() == lhs.len() || (k == 0 && values.len() == 1) { values.get(k).copied() } else { None };
             let value = match region {
-                Some((vs, ve)) => self.eval_expr(vs, ve, true),
+                Some((vs, ve)) => {
+                    let v = self.eval_expr(vs, ve, true);
+                    self.duration_value(v, vs, ve)
+                }
                 None => Value::Unknown,
             };
             let base = if le >= ls + 3 && self.is_op(le - 2, ".") {

@@ -6,7 +6,8 @@ use super::Call;
 use super::analyzer::{Analyzer, DEFAULT_MUX, MAX_DEPTH};
 use super::helpers::{looks_like_pattern, portish, sprintf};
 use super::lex::{Kind, is_keyword, parse_int};
-use super::value::{Arg, EchoRef, Fw, Mount, Router, Value};
+use super::shutdown::parse_go_duration;
+use super::value::{Arg, Dur, EchoRef, Fw, Mount, Router, Value, is_fiber};
 
 impl Analyzer<'_> {
     /// Evaluates the expression `[s, e)`: a primary expression, or a `+` of them.
@@ -225,16 +226,28 @@ impl Analyzer<'_> {
     ) -> Value {
         match recv {
             Value::Pkg(path) => self.pkg_call(&path, name, name_tok, args, effects),
-            Value::Router(r) => self.router_call(&r, name, name_tok, args, effects),
+            Value::Router(r) if !(r.fw == Fw::Echo && name == "Shutdown") => {
+                self.router_call(&r, name, name_tok, args, effects)
+            }
             Value::GRoute(g) => self.groute_call(*g, name, args, effects),
             Value::FlagSet => self.flag_call(name, args, effects),
-            Value::Server(_)
-            | Value::EchoServer(..)
+            Value::Server(_) | Value::HttpServer => self.server_call(name, name_tok, args, effects),
+            Value::FiberApp => self.fiber_call(name, name_tok, args, effects),
+            Value::Router(r) if r.fw == Fw::Echo && name == "Shutdown" => {
+                if effects {
+                    self.shutdown(name_tok, "echo.Shutdown", args.first().copied(), false);
+                }
+                Value::Unknown
+            }
+            Value::EchoServer(..)
+            | Value::Duration(_)
+            | Value::Deadline(_)
+            | Value::RootContext
             | Value::Env { .. }
             | Value::Str(_)
             | Value::Int(_)
             | Value::List(_) => Value::Unknown,
-            _ => self.unknown_call(name, args, effects),
+            _ => self.unknown_call(name, name_tok, args, effects),
         }
     }
 
@@ -249,6 +262,7 @@ impl Analyzer<'_> {
             ("net/http", "ListenAndServe" | "ListenAndServeTLS" | "Serve" | "ServeTLS") => {
                 if effects {
                     self.out.default_server_calls.push(Call { pos: call_pos, function: format!("http.{name}") });
+                    self.serve(call_pos, &format!("http.{name}"));
                     if name.starts_with("Listen")
                         && let Some(&(s, e)) = args.first()
                     {
@@ -301,12 +315,33 @@ impl Analyzer<'_> {
                     _ => Value::Unknown,
                 }
             }
+            ("os/signal", "Notify" | "NotifyContext" | "Ignore") => {
+                if effects {
+                    self.signal_notify(call_pos, &format!("signal.{name}"), args);
+                }
+                Value::Unknown
+            }
+            ("context", "Background" | "TODO" | "WithoutCancel") => Value::RootContext,
+            ("context", "WithTimeout" | "WithTimeoutCause" | "WithDeadline" | "WithDeadlineCause") => {
+                self.context_deadline(name, args)
+            }
+            ("time", "ParseDuration") => match self.arg_value(args, 0) {
+                Value::Str(d) => {
+                    parse_go_duration(&d).map_or(Value::Unknown, |ns| Value::Duration(Dur { ns, flag: None }))
+                }
+                _ => Value::Unknown,
+            },
+            ("flag" | "github.com/spf13/pflag", "Duration" | "DurationP" | "DurationVar" | "DurationVarP") => {
+                self.flag_duration(name, args, effects)
+            }
+            (p, "New") if is_fiber(p) => Value::FiberApp,
             ("flag" | "github.com/spf13/pflag", "NewFlagSet") => Value::FlagSet,
             ("flag" | "github.com/spf13/pflag", _) => self.flag_call(name, args, effects),
             ("github.com/spf13/viper", "SetDefault") => {
                 self.config_default(args, effects);
                 Value::Unknown
             }
+            _ if effects && self.signal_runner(call_pos, path, name) => Value::Unknown,
             _ => match (Fw::of_import(path), name) {
                 (Some(Fw::Gorilla), "NewRouter") => self.new_router(Fw::Gorilla),
                 (Some(Fw::Chi), "NewRouter" | "NewMux") => self.new_router(Fw::Chi),
@@ -315,6 +350,39 @@ impl Analyzer<'_> {
                 _ => Value::Unknown,
             },
         }
+    }
+
+    /// A method of an `http.Server`: serving, or shutting down.
+    fn server_call(&mut self, name: &str, name_tok: usize, args: &[(usize, usize)], effects: bool) -> Value {
+        if !effects {
+            return Value::Unknown;
+        }
+        match name {
+            "ListenAndServe" | "ListenAndServeTLS" | "Serve" | "ServeTLS" => {
+                let pos = self.pos(name_tok);
+                self.serve(pos, &format!("http.Server.{name}"));
+            }
+            "Shutdown" => self.shutdown(name_tok, "http.Server.Shutdown", args.first().copied(), false),
+            _ => {}
+        }
+        Value::Unknown
+    }
+
+    /// A method of a fiber app: serving, or shutting down.
+    fn fiber_call(&mut self, name: &str, name_tok: usize, args: &[(usize, usize)], effects: bool) -> Value {
+        if !effects {
+            return Value::Unknown;
+        }
+        match name {
+            "Listen" | "ListenTLS" | "ListenMutualTLS" | "Listener" => {
+                let pos = self.pos(name_tok);
+                self.serve(pos, &format!("fiber.{name}"));
+            }
+            "ShutdownWithTimeout" => self.shutdown(name_tok, "fiber.ShutdownWithTimeout", args.first().copied(), true),
+            "ShutdownWithContext" => self.shutdown(name_tok, "fiber.ShutdownWithContext", args.first().copied(), false),
+            _ => {}
+        }
+        Value::Unknown
     }
 
     fn call_func(&mut self, name: &str, args: &[(usize, usize)], effects: bool) -> Value {
@@ -334,11 +402,19 @@ impl Analyzer<'_> {
         Value::FnResult(name.to_string())
     }
 
-    fn unknown_call(&mut self, name: &str, args: &[(usize, usize)], effects: bool) -> Value {
+    fn unknown_call(&mut self, name: &str, name_tok: usize, args: &[(usize, usize)], effects: bool) -> Value {
         match name {
             "Flags" | "PersistentFlags" | "LocalFlags" if args.is_empty() => return Value::FlagSet,
             "SetDefault" => {
                 self.config_default(args, effects);
+                return Value::Unknown;
+            }
+            // On a receiver we cannot type, only net/http's methods of that name count.
+            "ListenAndServe" | "ListenAndServeTLS" if self.has_import(Fw::NetHttp) => {
+                if effects {
+                    let pos = self.pos(name_tok);
+                    self.serve(pos, &format!("http.Server.{name}"));
+                }
                 return Value::Unknown;
             }
             _ => {}

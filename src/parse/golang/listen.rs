@@ -84,6 +84,7 @@ impl Analyzer<'_> {
             None => {}
         }
         let call = Call { pos, function: format!("{}.{name}", r.fw.name()) };
+        self.serve(pos, &call.function);
         if r.fw == Fw::Gin {
             self.out.default_server_calls.push(call);
         } else if self.imports.values().any(|p| echo_starts_bare_server(p)) {

@@ -3,7 +3,9 @@
 //! on, the `http.Server` literals it builds (with the fields they set, and the fields assigned to
 //! the server afterwards), and its calls of the package-level `http.ListenAndServe` & co, which
 //! serve with a timeout-less default server (also gin's `Run` and echo's `Start`, which start one
-//! of their own). Every fact carries a [`Pos`] (1-based line, column in characters).
+//! of their own); every call that serves HTTP, the subscriptions to signals (with whether SIGTERM
+//! is among them) and the graceful shutdowns of servers with their statically known timeout
+//! (`shutdown.rs`). Every fact carries a [`Pos`] (1-based line, column in characters).
 //!
 //! Hand-written on purpose: a lexer that follows Go's token rules (line and general comments, raw
 //! strings spanning lines, interpreted strings and runes with escapes, number literals, longest-
@@ -52,6 +54,7 @@ mod helpers;
 mod lex;
 mod listen;
 mod routes;
+mod shutdown;
 #[cfg(test)]
 mod tests;
 mod value;
@@ -81,6 +84,20 @@ pub struct GoFile {
     /// without timeouts: unless the file assigns that server's `ReadHeaderTimeout` or
     /// `ReadTimeout`, or replaces it (`e.Server = srv`).
     pub default_server_calls: Vec<Call>,
+    /// Every call that serves HTTP: `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve`
+    /// and `http.ServeTLS`; the same methods of an `http.Server` (a literal, or a value typed
+    /// `http.Server`), and `ListenAndServe`/`ListenAndServeTLS` on any receiver in a file that
+    /// imports net/http; gin's `Run`/`RunTLS`, echo's `Start`s and fiber's `Listen`,
+    /// `ListenTLS`, `ListenMutualTLS` and `Listener`. At the package name of a package function,
+    /// at the method name of a method.
+    pub serves: Vec<Call>,
+    /// Subscriptions to signals: `signal.Notify`/`signal.NotifyContext` (and `signal.Ignore`, a
+    /// decision about them too), and the graceful runners of known frameworks
+    /// (controller-runtime's `SetupSignalHandler`, ...).
+    pub signals: Vec<SignalSub>,
+    /// Graceful shutdowns of HTTP servers (`Server.Shutdown(ctx)`, echo's `Shutdown`, fiber's
+    /// `ShutdownWithTimeout`/`ShutdownWithContext`), with the timeout when it is known.
+    pub shutdowns: Vec<Shutdown>,
     /// Whether this is a `_test.go` file. [`parse`] cannot know and leaves it false; the caller,
     /// which has the path, sets it.
     pub is_test: bool,
@@ -157,6 +174,38 @@ pub struct Call {
     /// `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve`, `http.ServeTLS`, `gin.Run`,
     /// `gin.RunTLS`, `echo.Start`, `echo.StartTLS`, `echo.StartAutoTLS` or `echo.StartH2CServer`.
     pub function: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignalSub {
+    #[serde(flatten)]
+    pub pos: Pos,
+    /// `signal.Notify`, `signal.NotifyContext`, `signal.Ignore`, or the runner (`ctrl.SetupSignalHandler`,
+    /// spelled with the package's default name).
+    pub function: String,
+    /// Whether SIGTERM is among the signals: `Some(true)` when it is listed (`syscall.SIGTERM`,
+    /// `unix.SIGTERM`) or no signal is (all of them), and for a runner; `Some(false)` when every
+    /// signal is a known other one (`os.Interrupt`, `syscall.SIGINT`, ...); `None` when some
+    /// signal is not a constant of this file (`sigs...`, a variable).
+    pub sigterm: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shutdown {
+    /// Position of the method name.
+    #[serde(flatten)]
+    pub pos: Pos,
+    /// `http.Server.Shutdown`, `echo.Shutdown`, `fiber.ShutdownWithTimeout`,
+    /// `fiber.ShutdownWithContext`.
+    pub function: String,
+    /// The timeout of the context passed (or fiber's timeout), in milliseconds: statically known
+    /// from `context.WithTimeout(ctx, 30*time.Second)` (or `WithDeadline(ctx, time.Now().Add(d))`)
+    /// with a constant, a variable or constant of this file, or a flag's default; `None` otherwise.
+    pub timeout_ms: Option<i64>,
+    /// The flag whose default the timeout is, if it is one.
+    pub flag: Option<String>,
+    /// The argument's source text.
+    pub arg: String,
 }
 
 /// Extracts the facts of one Go source file. Tolerates syntax errors and partial code.

@@ -104,6 +104,32 @@ pub(super) enum Value {
     FnResult(String),
     /// The `http.Server` an echo instance starts (`e.Server`, or `e.TLSServer` for `tls`).
     EchoServer(EchoRef, bool),
+    /// A value of type `http.Server`/`*http.Server` that is no literal of this file (a parameter,
+    /// a struct field, a `var s *http.Server`).
+    HttpServer,
+    /// A fiber app (`fiber.New()`, a `*fiber.App` parameter or field).
+    FiberApp,
+    /// A `time.Duration` known statically.
+    Duration(Dur),
+    /// A context with a deadline this long after it was made (`context.WithTimeout(ctx, d)`).
+    Deadline(Dur),
+    /// A context that is never cancelled and has no deadline: `context.Background()`,
+    /// `context.TODO()`, `context.WithoutCancel(ctx)`.
+    RootContext,
+}
+
+/// A statically known duration: nanoseconds, and the command-line flag whose default it is
+/// (`flag.Duration("shutdown-timeout", 30*time.Second, ...)`), which a container's arguments
+/// may override.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Dur {
+    pub(super) ns: i64,
+    pub(super) flag: Option<String>,
+}
+
+/// A fiber import (`github.com/gofiber/fiber`, `/v2`, `/v3`).
+pub(super) fn is_fiber(path: &str) -> bool {
+    path == "github.com/gofiber/fiber" || is_major_version_of(path, "github.com/gofiber/fiber")
 }
 
 impl Value {

@@ -4,6 +4,7 @@ mod frameworks;
 mod listens;
 mod routes;
 mod servers;
+mod shutdown;
 
 use super::helpers::{default_import_name, join_path, parse_port, portish, tag_lookup, words};
 use super::lex::{Kind, lex, parse_int, unescape};
