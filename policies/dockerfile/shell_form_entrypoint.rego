@@ -12,7 +12,9 @@
 #   no ENTRYPOINT or CMD of its own or inherited from a stage of the file (the base image's
 #   applies, which paved cannot see), for a CMD that only starts an interactive shell (`CMD
 #   bash`), for an exec-form `["sh", "-c"]` ENTRYPOINT that takes its script from CMD, or under
-#   a `SHELL` that is not a POSIX shell (PowerShell, cmd). Points at the instruction.
+#   a `SHELL` that is not a POSIX shell (PowerShell, cmd). On an image without a shell (scratch,
+#   distroless, Chainguard static) the message says the container cannot start at all. Points
+#   at the instruction.
 # custom:
 #   id: shell-form-entrypoint
 #   severity: error
@@ -164,8 +166,36 @@ runtime if {
 	not foreign_shell
 }
 
+# The image the final stage is ultimately built FROM has no shell at all: scratch, distroless
+# other than its `:debug` tags, Chainguard's static image.
+root_from := stages[chain[count(chain) - 1]].from
+
+no_shell if root_from.scratch == true
+
+no_shell if {
+	r := root_from.reference
+	r.registry == "gcr.io"
+	startswith(r.repository, "distroless/")
+	not debug_tag(r)
+}
+
+debug_tag(r) if {
+	is_string(r.tag)
+	contains(r.tag, "debug")
+}
+
+no_shell if {
+	r := root_from.reference
+	r.registry == "cgr.dev"
+	r.repository == "chainguard/static"
+}
+
+consequence(ins) := sprintf("PID 1 is the shell, which does not pass SIGTERM on to `%s`, so it never shuts down gracefully (use the exec form, or `exec` the program)", [program(ins)]) if not no_shell
+
+consequence(ins) := "the image has no shell to run it, so the container cannot even start (use the exec form)" if no_shell
+
 finding(p, kw) := {
-	"msg": sprintf("the final stage's %s%s is in %s: PID 1 is the shell, which does not pass SIGTERM on to `%s`, so it never shuts down gracefully (use the exec form, or `exec` the program)", [kw, where(p), shell_pid1(ins), program(ins)]),
+	"msg": sprintf("the final stage's %s%s is in %s: %s", [kw, where(p), shell_pid1(ins), consequence(ins)]),
 	"pointer": sprintf("/dockerfile/stages/%d/instructions/%d", [p.stage, p.index]),
 } if {
 	ins := instruction(p)

@@ -14,7 +14,7 @@ exec(kw, argv, cmds) := {"keyword": kw, "exec": argv, "commands": cmds}
 
 copy := {"keyword": "COPY", "exec": null, "commands": []}
 
-stage(name, base_stage, instructions) := {"name": name, "from": {"base_stage": base_stage}, "instructions": instructions}
+stage(name, base_stage, instructions) := {"name": name, "from": {"base_stage": base_stage, "scratch": false, "reference": {"registry": null, "repository": "library/alpine", "tag": "3.22"}}, "instructions": instructions}
 
 df(stages) := {"kind": "dockerfile", "dockerfile": {"stages": stages, "test_runner": false}}
 
@@ -104,4 +104,32 @@ test_the_process_is_inherited_through_earlier_stages if {
 	fires(df([stage("base", null, [shell("ENTRYPOINT", [server])]), stage(null, 0, [exec("CMD", ["--x"], [])])]))
 	# A stage built FROM an image (not an earlier stage) inherits nothing from the file.
 	quiet(df([base, stage(null, null, [copy])]))
+}
+
+from_image(ref, scratch) := {"base_stage": null, "scratch": scratch, "reference": ref}
+
+distroless := {"registry": "gcr.io", "repository": "distroless/static-debian12", "tag": "nonroot"}
+
+debug_image := {"registry": "gcr.io", "repository": "distroless/base-debian12", "tag": "debug-nonroot"}
+
+on(from) := df([{"name": null, "from": from, "instructions": [shell("CMD", [server])]}])
+
+cannot_start(doc) if {
+	some f in findings(doc)
+	contains(f.msg, "cannot even start")
+}
+
+starts_as_shell(doc) if {
+	some f in findings(doc)
+	contains(f.msg, "PID 1 is the shell")
+}
+
+test_an_image_without_a_shell_cannot_start if {
+	cannot_start(on(from_image(distroless, false)))
+	cannot_start(on(from_image(null, true)))
+	starts_as_shell(on(from_image(debug_image, false)))
+	not cannot_start(on(from_image(debug_image, false)))
+
+	# The root image of a stage chain decides.
+	cannot_start(df([{"name": "run", "from": from_image(distroless, false), "instructions": []}, stage(null, 0, [shell("CMD", [server])])]))
 }
