@@ -10,8 +10,9 @@
 #   `kubectl rollout status`, `kubectl wait --for=condition=available` (or `=ready`), `helm
 #   upgrade/install` with `--wait`, `--wait-for-jobs`, `--atomic` or `--rollback-on-failure`,
 #   `helm test`, `kubectl argo rollouts status`, the `azure/k8s-deploy` action (it checks the
-#   rollout itself), or a script, make target or action whose name says it waits or verifies
-#   (`./wait-for-rollout.sh`, `make smoke-test`: paved cannot see into it). Quiet: jobs that
+#   rollout itself), or a script, make target, action or CircleCI (orb) command whose name says
+#   it waits or verifies (`./wait-for-rollout.sh`, `make smoke-test`,
+#   `kubernetes/rollout-status`: paved cannot see into it). Quiet: jobs that
 #   create a throwaway cluster on the runner (`kind create cluster`, `minikube start`, `k3d
 #   cluster create`, `helm/kind-action` and the like: tests, not delivery), `kubectl create`
 #   of a secret, config map, namespace and other objects without a rollout, `kubectl diff`,
@@ -257,6 +258,27 @@ step_verifies(owner) if {
 	verify_named(action_of(step))
 }
 
+# CircleCI: a job's steps that call a command or an orb's command by name (`- wait-rollout`,
+# `- kubernetes/rollout-status: {...}`).
+circleci_step_names(owner) := {n |
+	steps := circleci_jobs[owner].steps
+	is_array(steps)
+	some step in steps
+	n := circleci_step_name(step)
+}
+
+circleci_step_name(step) := step if is_string(step)
+
+circleci_step_name(step) := k if {
+	is_object(step)
+	some k, _ in step
+}
+
+circleci_step_verifies(owner) if {
+	some n in circleci_step_names(owner)
+	verify_named(n)
+}
+
 step_creates_cluster(owner) if {
 	some step in job_steps(owner)
 	action_of(step) in cluster_actions
@@ -348,13 +370,24 @@ named_verifiers := {c.owner |
 	names_verification(c.argv)
 }
 
-verifying_owners := ({c.owner | some [_, c] in kube_commands; verifies(c.argv)} | named_verifiers) | {o | some o, _ in job_steps_by_owner; step_verifies(o)}
+verifying_owners := (({c.owner | some [_, c] in kube_commands; verifies(c.argv)} | named_verifiers) | {o | some o, _ in job_steps_by_owner; step_verifies(o)}) | circleci_verifying_jobs
 
 cluster_owners := {c.owner | some c in input.commands; program(c) in cluster_tools; creates_cluster(c.argv)} | {o | some o, _ in job_steps_by_owner; step_creates_cluster(o)}
 
 job_steps_by_owner := {o: s | some o, _ in input.workflow.jobs; s := job_steps(o)} if input.kind == "github-workflow"
 
 job_steps_by_owner := {} if input.kind != "github-workflow"
+
+circleci_has_jobs if {
+	input.kind == "circleci"
+	is_object(input.circleci.jobs)
+}
+
+circleci_jobs := input.circleci.jobs if circleci_has_jobs
+
+circleci_jobs := {} if not circleci_has_jobs
+
+circleci_verifying_jobs := {o | some o, _ in circleci_jobs; circleci_step_verifies(o)}
 
 findings contains f if {
 	input.kind in ci_kinds

@@ -142,3 +142,11 @@ test_circleci_jobs_count_their_reusable_commands if {
 	count(rule.findings) == 0 with input as doc
 	count(rule.findings) == 1 with input as {"kind": "circleci", "circleci": {}, "commands": [cmd("deploy", apply)]}
 }
+
+test_circleci_orb_and_command_steps_that_name_verification_count if {
+	steps := [{"run": "kubectl apply -f k8s/"}, {"kubernetes/rollout-status": {"resource-name": "deployment/app"}}]
+	doc := {"kind": "circleci", "circleci": {"jobs": {"deploy": {"steps": steps}}}, "commands": [cmd("deploy", apply)]}
+	count(rule.findings) == 0 with input as doc
+	doc2 := {"kind": "circleci", "circleci": {"jobs": {"deploy": {"steps": ["checkout", {"run": "x"}]}}}, "commands": [cmd("deploy", apply)]}
+	count(rule.findings) == 1 with input as doc2
+}
