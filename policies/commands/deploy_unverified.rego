@@ -374,9 +374,14 @@ verifying_owners := (({c.owner | some [_, c] in kube_commands; verifies(c.argv)}
 
 cluster_owners := {c.owner | some c in input.commands; program(c) in cluster_tools; creates_cluster(c.argv)} | {o | some o, _ in job_steps_by_owner; step_creates_cluster(o)}
 
-job_steps_by_owner := {o: s | some o, _ in input.workflow.jobs; s := job_steps(o)} if input.kind == "github-workflow"
+github_jobs if {
+	input.kind == "github-workflow"
+	is_object(input.workflow.jobs)
+}
 
-job_steps_by_owner := {} if input.kind != "github-workflow"
+job_steps_by_owner := {o: s | some o, _ in input.workflow.jobs; s := job_steps(o)} if github_jobs
+
+job_steps_by_owner := {} if not github_jobs
 
 circleci_has_jobs if {
 	input.kind == "circleci"

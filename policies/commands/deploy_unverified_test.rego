@@ -150,3 +150,10 @@ test_circleci_orb_and_command_steps_that_name_verification_count if {
 	doc2 := {"kind": "circleci", "circleci": {"jobs": {"deploy": {"steps": ["checkout", {"run": "x"}]}}}, "commands": [cmd("deploy", apply)]}
 	count(rule.findings) == 1 with input as doc2
 }
+
+test_files_of_odd_shapes_still_fire if {
+	count(rule.findings) == 1 with input as {"kind": "github-workflow", "workflow": {"jobs": "x"}, "commands": [cmd("deploy", apply)]}
+	count(rule.findings) == 1 with input as {"kind": "github-workflow", "workflow": {"jobs": {"deploy": {"steps": "x"}}}, "commands": [cmd("deploy", apply)]}
+	count(rule.findings) == 1 with input as {"kind": "gitlab-ci", "gitlab": ["x"], "commands": [cmd("deploy", apply)]}
+	count(rule.findings) == 1 with input as {"kind": "circleci", "circleci": {"jobs": {"deploy": {"steps": 3}}, "commands": []}, "commands": [cmd("deploy", apply)]}
+}
