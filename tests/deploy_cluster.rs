@@ -6,7 +6,9 @@
 //! `helm upgrade --install --atomic --wait` must succeed with the Deployment available; a
 //! release whose pods never become ready (kwok's `kwok.paved.dev/never-ready` label, as with a
 //! failing readiness probe) must fail and be rolled back by `--atomic` to the previous
-//! revision, which serves again. `helm test` runs the chart's test hooks when it has some.
+//! revision, which serves again. `helm test` runs the chart's test hooks (a Job whose pod kwok
+//! completes, so the hook's wiring is tested, not its probe) and must pass; a chart without
+//! hooks is noted and checked to report an empty suite.
 
 mod common;
 
@@ -17,6 +19,9 @@ use common::{require_tool, run, text};
 
 const NAMESPACE: &str = "shop-staging";
 const RELEASE: &str = "shop";
+/// What the generated CI passes: the commit as the tag, the digest the image job reported.
+const TAG: &str = "0123456789abcdef0123456789abcdef01234567";
+const DIGEST: &str = "sha256:4b825dc642cb6eb9a060e54bf8d69288fbee4904d8c1f06d8e5a3b1f9c0a7e11";
 
 /// The control plane of scripts/kube-harness.sh, stopped when dropped (also on a failed
 /// assertion, after printing the tail of every component's log).
@@ -62,6 +67,16 @@ impl Cluster {
             .arg(format!("{}{path}", self.api)));
         assert!(out.status.success(), "GET {path}: {}", text(&out));
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {}", text(&out)))
+    }
+
+    /// `POST path` of a JSON body as the admin.
+    fn post(&self, path: &str, body: &serde_json::Value) {
+        let out = run(Command::new("curl")
+            .args(["-sS", "--fail", "--max-time", "10", "--cacert", &self.ca, "--cert", &self.cert])
+            .args(["--key", &self.key, "-H", "Content-Type: application/json", "-o", "/dev/null"])
+            .args(["-d", &body.to_string()])
+            .arg(format!("{}{path}", self.api)));
+        assert!(out.status.success(), "POST {path}: {}", text(&out));
     }
 
     /// helm with this cluster's kubeconfig and its own config, cache and data homes.
@@ -148,15 +163,20 @@ fn generated_chart_deploys_verifies_and_rolls_back() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let project = common::generate(tmp.path(), RELEASE, &["--ci", "both"]);
+    let project = common::generate(tmp.path(), RELEASE, &["--ci", "both", "--deploy", "helm"]);
     let chart = project.join("deploy/helm").join(RELEASE);
     let chart = chart.to_str().unwrap();
     let cluster = Cluster::start(&tmp.path().join("cluster"));
 
-    // The generated CI's deploy: install (first run) with the image pinned, verified by helm.
+    // The generated CI's deploy command into an existing namespace (the generated README has it
+    // created beforehand): the image pinned to the pushed tag and digest, verified by helm
+    // (--wait), rolled back on failure (--atomic).
+    cluster.post("/api/v1/namespaces", &serde_json::json!({"metadata": {"name": NAMESPACE}}));
+    let (tag, digest) = (format!("image.tag={TAG}"), format!("image.digest={DIGEST}"));
     let deploy = |extra: &[&str], timeout: &str| {
-        let mut args = vec!["upgrade", "--install", RELEASE, chart, "--namespace", NAMESPACE, "--create-namespace"];
-        args.extend(["--atomic", "--wait", "--timeout", timeout, "--set-string", "image.tag=1.0.0"]);
+        let mut args = vec!["upgrade", "--install", RELEASE, chart, "--namespace", NAMESPACE];
+        args.extend(["--atomic", "--wait", "--timeout", timeout]);
+        args.extend(["--set-string", tag.as_str(), "--set-string", digest.as_str()]);
         args.extend(extra);
         cluster.helm(&args)
     };
@@ -166,7 +186,7 @@ fn generated_chart_deploys_verifies_and_rolls_back() {
     assert!(rolled_out(&d), "helm succeeded but the Deployment is not available: {}", d["status"]);
     assert_eq!(d["spec"]["replicas"], 2, "the chart's default replica count");
     let image = d["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap_or_default();
-    assert!(image.ends_with(":1.0.0"), "the image is pinned to the deployed tag: {image}");
+    assert!(image.ends_with(&format!("@{DIGEST}")), "the image is pinned to the pushed digest: {image}");
     let pods = cluster.get(&format!("/api/v1/namespaces/{NAMESPACE}/pods"));
     let ready = pods["items"]
         .as_array()
