@@ -4,6 +4,12 @@
 #     prometheus-client (its text-format parser reads the generated service's /metrics)
 #   - Go tools built with `go install` at pinned versions: actionlint, kustomize (the oracle of
 #     paved's in-process Kustomize build) and the helm CLI it runs for `helmCharts:`
+#   - a Kubernetes control plane for tests/deploy_cluster.rs (scripts/kube-harness.sh), built
+#     from source (there is no container runtime, so no kind): etcd, kube-apiserver,
+#     kube-controller-manager and kube-scheduler at the versions pinned by the go.mod files under
+#     scripts/kube-harness/, and kwok in place of kubelets. The first build is long (measured on
+#     a busy shared 2-core machine: ~41 min for kube-apiserver with kube-controller-manager,
+#     ~16 for etcd, ~7 for kwok, under a minute for kube-scheduler after them); later runs skip it.
 # Idempotent: a second run only checks what is there. Everything lands in $PAVED_TOOLS
 # (default ~/.cache/paved-tools); source "$PAVED_TOOLS/env.sh" to put it on PATH.
 set -euo pipefail
@@ -68,12 +74,78 @@ for spec in "${GO_TOOLS[@]}"; do
   touch "$marker"
 done
 
+# 4. The deploy-test control plane. Versions: scripts/kube-harness/k8s/go.mod pins Kubernetes
+#    (and so every dependency, go.sum verifying them), scripts/kube-harness/etcd/go.mod etcd.
+#    Built niced and, outside CI, one package at a time, so a shared machine stays usable.
+KUBE_VERSION=v1.36.3
+ETCD_VERSION=v3.6.16
+KWOK_VERSION=v0.8.0
+harness="$(cd "$(dirname "$0")" && pwd)/kube-harness"
+for pin in "k8s/go.mod:k8s.io/kubernetes $KUBE_VERSION" "etcd/go.mod:go.etcd.io/etcd/server/v3 $ETCD_VERSION"; do
+  if ! grep -qF "${pin#*:}" "$harness/${pin%%:*}"; then
+    log "error: scripts/kube-harness/${pin%%:*} does not require ${pin#*:}; bump both together"
+    exit 1
+  fi
+done
+jobs=1
+if [ "${CI:-}" = true ]; then jobs="$(nproc)"; fi
+kube_build() { # MODULE-DIR OUTPUT LDFLAGS PACKAGE...: go build in a pinned module
+  local mod="$1" output="$2" ldflags="$3"
+  shift 3
+  (cd "$mod" && GOFLAGS="${GOFLAGS:-} -mod=readonly -p=$jobs" nice -n 19 \
+    go build -trimpath -ldflags "-s -w $ldflags" -o "$output" "$@")
+}
+installed() { # NAME VERSION: the pinned build is there
+  [ -x "$TOOLS/bin/$1" ] && [ -f "$TOOLS/bin/.$1-$2" ]
+}
+mark() { # NAME VERSION
+  rm -f "$TOOLS/bin/.$1-"*
+  touch "$TOOLS/bin/.$1-$2"
+}
+if installed kube-apiserver "$KUBE_VERSION" && installed kube-controller-manager "$KUBE_VERSION" &&
+  installed kube-scheduler "$KUBE_VERSION"; then
+  log "kubernetes $KUBE_VERSION already built"
+else
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBE_VERSION (slow the first time)"
+  start=$SECONDS
+  # The version the binaries report (helm checks a chart's kubeVersion against it).
+  minor="${KUBE_VERSION#v1.}"
+  minor="${minor%%.*}"
+  ldflags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  kube_build "$harness/k8s" "$TOOLS/bin/" "$ldflags" k8s.io/kubernetes/cmd/kube-apiserver \
+    k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+  for name in kube-apiserver kube-controller-manager kube-scheduler; do mark "$name" "$KUBE_VERSION"; done
+  log "kubernetes built in $((SECONDS - start))s"
+fi
+if installed etcd "$ETCD_VERSION"; then
+  log "etcd $ETCD_VERSION already built"
+else
+  log "building etcd $ETCD_VERSION"
+  start=$SECONDS
+  kube_build "$harness/etcd" "$TOOLS/bin/etcd" "" go.etcd.io/etcd/server/v3
+  mark etcd "$ETCD_VERSION"
+  log "etcd built in $((SECONDS - start))s"
+fi
+if installed kwok "$KWOK_VERSION"; then
+  log "kwok $KWOK_VERSION already built"
+else
+  log "go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  start=$SECONDS
+  GOBIN="$TOOLS/bin" GOFLAGS="${GOFLAGS:-} -p=$jobs" nice -n 19 \
+    go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  mark kwok "$KWOK_VERSION"
+  log "kwok built in $((SECONDS - start))s"
+fi
+
 cat >"$TOOLS/env.sh" <<ENV
 export PAVED_TOOLS="$TOOLS"
 export PATH="$TOOLS/bin:$TOOLS/venv/bin:\$PATH"
 ENV
 
-# 4. Smoke-check every tool once so a broken install fails here, not deep in a test.
+# 5. Smoke-check every tool once so a broken install fails here, not deep in a test.
 # shellcheck source=/dev/null
 . "$TOOLS/env.sh"
 hadolint --version >/dev/null
@@ -84,4 +156,9 @@ yamllint --version >/dev/null
 checkov --version >/dev/null
 python -c 'import helm_python' >/dev/null
 python -c 'import prometheus_client.parser' >/dev/null
+etcd --version >/dev/null
+kube-apiserver --version >/dev/null
+kube-controller-manager --version >/dev/null
+kube-scheduler --version >/dev/null
+kwok --version >/dev/null
 log "ready: source $TOOLS/env.sh"
