@@ -5,6 +5,7 @@
 //! flags; `commands` turns them into calls.
 
 pub mod cli;
+pub mod fix;
 pub mod commands;
 pub mod helm;
 pub mod kustomize;
@@ -12,6 +13,7 @@ pub mod lint;
 pub mod parse;
 pub mod report;
 pub mod scaffold;
+pub mod vfs;
 
 /// Process outcome, mapped to the exit codes DESIGN.md fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

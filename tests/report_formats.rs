@@ -50,6 +50,7 @@ fn finding(rule: &str, severity: Severity, path: &str, line: u32, column: Option
         column,
         message: message.to_string(),
         help: format!("Fix for {rule}."),
+        fix: None,
     }
 }
 

@@ -89,7 +89,7 @@ impl Chart {
             }
             Chart::from_files(files, origin)
         } else {
-            let bytes = std::fs::read(path).map_err(|e| err(&origin, None, e.to_string()))?;
+            let bytes = crate::vfs::read(path).map_err(|e| err(&origin, None, e.to_string()))?;
             let mut chart = Chart::from_files(read_archive(&bytes, &origin)?, origin)?;
             chart.mark_archived();
             Ok(chart)
@@ -201,7 +201,7 @@ fn check_api_version(chart_yaml: &ChartFile, origin: &str) -> Result<(), ChartEr
 
 /// The files of a chart directory that `.helmignore` keeps, in lexical walk order.
 fn read_dir_files(dir: &Path, origin: &str) -> Result<Vec<ChartFile>, ChartError> {
-    let mut rules = match std::fs::read(dir.join(".helmignore")) {
+    let mut rules = match crate::vfs::read(&dir.join(".helmignore")) {
         Ok(data) => Rules::parse(&String::from_utf8_lossy(&data))
             .map_err(|(line, m)| err(format!("{origin}/.helmignore"), Some(Pos::new(line as u32, 1)), m))?,
         Err(_) => Rules::default(),
@@ -252,7 +252,7 @@ fn walk(
         if *total > MAX_CHART_SIZE {
             return Err(err(origin, None, format!("chart is larger than the maximum size {MAX_CHART_SIZE}")));
         }
-        let data = std::fs::read(entry.path()).map_err(|e| err(&file, None, e.to_string()))?;
+        let data = crate::vfs::read(&entry.path()).map_err(|e| err(&file, None, e.to_string()))?;
         out.push(ChartFile { name: path, data: strip_bom(data) });
     }
     Ok(())

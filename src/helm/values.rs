@@ -51,7 +51,7 @@ pub fn values_pointers(template_line: &str) -> Vec<String> {
 pub fn read_values_file(path: &Path) -> Result<Map, ValuesError> {
     let file = path.display().to_string();
     let bytes =
-        std::fs::read(path).map_err(|e| ValuesError { file: file.clone(), pos: None, message: e.to_string() })?;
+        crate::vfs::read(path).map_err(|e| ValuesError { file: file.clone(), pos: None, message: e.to_string() })?;
     parse_values(&String::from_utf8_lossy(&bytes), &file)
 }
 

@@ -136,7 +136,7 @@ fn read_file(ctx: &mut Ctx, k: &Kust, path: &str, at: &Node, what: &str) -> Opti
     let node = tree::string(path, Origin::of(at));
     let id = ctx.read_entry(k, &node, what)?;
     let path = ctx.files.get(id)?.path.clone();
-    match std::fs::read(&path) {
+    match crate::vfs::read(&path) {
         Ok(b) => Some((id, b)),
         Err(e) => {
             ctx.problem(ProblemKind::BuildError, at, format!("{what} cannot be read: {e}"));

@@ -84,7 +84,7 @@ impl Loader<'_> {
         if let Some(i) = files.files.iter().position(|f| f.path == path) {
             return Ok(i as u32);
         }
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", (self.opts.display)(path)))?;
+        let bytes = crate::vfs::read(path).map_err(|e| format!("cannot read {}: {e}", (self.opts.display)(path)))?;
         if bytes.len() as u64 > crate::lint::DEFAULT_MAX_FILE_SIZE {
             return Err(format!("{} is larger than the 10 MB limit; not read", (self.opts.display)(path)));
         }

@@ -61,7 +61,7 @@ pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
 /// (`kustomize.toolkit.fluxcd.io/v1`) saved under that name: that is a manifest.
 pub fn is_kustomize_config(dir: &Path) -> bool {
     let Some(file) = kustomization_file(dir) else { return false };
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let text = crate::vfs::read_to_string(&file).unwrap_or_default();
     let Ok(docs) = crate::parse::yaml::parse_stream(&text, &crate::parse::yaml::Limits::default()) else { return true };
     match docs.first().and_then(|d| d.root.get("apiVersion")).and_then(Node::as_str) {
         Some(v) => v.starts_with("kustomize.config.k8s.io/"),

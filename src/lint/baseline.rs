@@ -100,6 +100,7 @@ mod tests {
             column: None,
             message: "m".into(),
             help: String::new(),
+            fix: None,
         }
     }
 

@@ -196,6 +196,7 @@ fn render_error(chart_display: &str, e: &helm::RenderError) -> Finding {
         column: col,
         message: format!("chart {} cannot be rendered: {e}", e.chart),
         help: String::new(),
+        fix: None,
     }
 }
 
@@ -316,7 +317,7 @@ pub struct ChartLint {
 
 /// A values file, read and parsed for mapping (empty when it cannot be read).
 fn read_values(path: &Path, display: String) -> Values {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = crate::vfs::read_to_string(path).unwrap_or_default();
     let root =
         yaml::parse_stream(&text, &yaml::Limits::default()).unwrap_or_default().into_iter().next().map(|d| d.root);
     Values { display, path: path.to_path_buf(), text, root }
@@ -343,13 +344,13 @@ fn ci_values(chart_dir: &Path) -> Vec<PathBuf> {
 /// A finding in a chart file (Chart.yaml, a template), with the file's text for reporters.
 fn chart_file_finding(chart_dir: &Path, file: &str, f: Finding) -> Mapped {
     let fs_path = if Path::new(file).is_absolute() { PathBuf::from(file) } else { chart_dir.join(file) };
-    let text = std::fs::read_to_string(&fs_path).unwrap_or_default();
+    let text = crate::vfs::read_to_string(&fs_path).unwrap_or_default();
     Mapped { display: f.path.clone(), fs_path, findings: vec![f], suppressed: Vec::new(), text }
 }
 
 /// The line of dependency `name`'s entry in Chart.yaml.
 fn dependency_pos(chart_dir: &Path, name: &str) -> Pos {
-    let text = std::fs::read_to_string(chart_dir.join("Chart.yaml")).unwrap_or_default();
+    let text = crate::vfs::read_to_string(&chart_dir.join("Chart.yaml")).unwrap_or_default();
     let docs = yaml::parse_stream(&text, &yaml::Limits::default()).unwrap_or_default();
     let Some(root) = docs.first().map(|d| &d.root) else { return Pos::new(1, 1) };
     root.get("dependencies")
@@ -436,6 +437,7 @@ pub fn lint_chart(
                         rendered.chart
                     ),
                     help: String::new(),
+                    fix: None,
                 };
                 out.chart_findings.push(chart_file_finding(chart_dir, "Chart.yaml", f));
             }
@@ -502,7 +504,7 @@ fn lint_rendered_chart(
     for (file, docs) in by_template {
         let display = format!("{chart_display}/{file}");
         let path = chart_dir.join(&file);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = crate::vfs::read_to_string(&path).unwrap_or_default();
         let rendered_text = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n---\n");
         let lint = lint_text(&display, &rendered_text);
         let mut objects = Vec::new();

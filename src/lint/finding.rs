@@ -70,6 +70,10 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub help: String,
+    /// The edit that resolves it, when its rule has a fixer and one applies here (attached
+    /// after linting, by `crate::fix::attach`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 impl Finding {

@@ -36,7 +36,7 @@ pub fn roots(dirs: &[(PathBuf, String)]) -> (Vec<(PathBuf, String)>, HashSet<Pat
     let mut used = vec![false; dirs.len()];
     for (i, dir) in canon.iter().enumerate() {
         let Some(file) = kustomize::kustomization_file(dir) else { continue };
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let text = crate::vfs::read_to_string(&file).unwrap_or_default();
         let Some(doc) = yaml::parse_stream(&text, &yaml::Limits::default()).ok().and_then(|d| d.into_iter().next())
         else {
             continue;
@@ -230,6 +230,7 @@ pub fn settle(
                 column: Some(pos.col),
                 message: p.message.clone(),
                 help: String::new(),
+                fix: None,
             };
             located.push(Located { finding, object: String::new(), root: r.root.clone(), suppressed: None });
         }
@@ -386,7 +387,7 @@ pub fn claim(
         let unused = match canon.parent() {
             Some(dir) if components.contains(dir) => true,
             Some(dir) if kustomization_dirs.contains(dir) => {
-                std::fs::read_to_string(&canon).is_ok_and(|t| looks_like_patch(&t))
+                crate::vfs::read_to_string(&canon).is_ok_and(|t| looks_like_patch(&t))
             }
             _ => false,
         };

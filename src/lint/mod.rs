@@ -18,7 +18,6 @@ pub mod repo;
 pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -115,14 +114,10 @@ enum Content {
 }
 
 fn read_file(path: &Path, max: u64) -> Content {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let bytes = match crate::vfs::read_limited(path, max) {
+        Ok(b) => b,
         Err(e) => return Content::Problem(format!("cannot read file: {e}")),
     };
-    let mut bytes = Vec::new();
-    if let Err(e) = file.take(max + 1).read_to_end(&mut bytes) {
-        return Content::Problem(format!("cannot read file: {e}"));
-    }
     if bytes.len() as u64 > max {
         return Content::Problem(format!("file is larger than the {} MB limit; not read", max / (1024 * 1024)));
     }
@@ -170,6 +165,7 @@ fn parse_error(path: &str, line: u32, column: Option<u32>, message: String) -> F
         column,
         message,
         help: String::new(),
+        fix: None,
     }
 }
 
@@ -215,6 +211,7 @@ impl Context_<'_> {
                 column: Some(r.pos.col),
                 message: r.message,
                 help: meta.fix.clone(),
+                fix: None,
             });
         }
         out

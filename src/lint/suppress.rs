@@ -148,6 +148,7 @@ pub fn apply(
             column: Some(pos.col),
             message,
             help: String::new(),
+            fix: None,
         })
     };
     for (s, used) in suppressions.iter().zip(&used) {
@@ -187,6 +188,7 @@ mod tests {
             column: Some(1),
             message: "m".into(),
             help: String::new(),
+            fix: None,
         }
     }
 

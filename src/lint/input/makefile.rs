@@ -34,7 +34,7 @@ pub fn read_include(makefile: &Path, name: &str, roots: &[PathBuf]) -> Option<St
     if !meta.is_file() || meta.len() > MAX_INCLUDE_BYTES {
         return None;
     }
-    let bytes = std::fs::read(&path).ok()?;
+    let bytes = crate::vfs::read(&path).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -1,0 +1,1 @@
+//! `paved lint --fix`: apply fixes in passes, each verified by linting again.
