@@ -114,6 +114,18 @@ pub struct LintArgs {
     /// Record the current findings in this baseline file
     #[arg(long = "write-baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes, verified by linting again, then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (with --fix or --diff): guessed values such as resource sizes
+    #[arg(long = "unsafe-fixes")]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix)
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// With --fix: list every finding fixed
+    #[arg(long = "show-fixes")]
+    pub show_fixes: bool,
     /// Also lint vendor/, third_party/, node_modules/, testdata/, .devcontainer/, and the
     /// manifests, charts, Dockerfiles and Go code under docs/, examples/, e2e/, test/, tests/
     #[arg(long = "no-default-excludes")]

@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::Status;
 use crate::cli::LintArgs;
+use crate::fix::{self, driver::FixOptions};
 use crate::lint::{self, ConfigChoice, finding::FailOn};
 use crate::report::{self, Format};
 
@@ -36,7 +37,65 @@ pub fn run(args: LintArgs) -> Result<Status> {
         parse_only: std::env::var_os("PAVED_PARSE_ONLY").is_some_and(|v| v == "1"),
         ..lint::Options::new(paths)
     };
-    let report = lint::run(&options)?;
+    if args.show_fixes && !args.fix {
+        bail!("--show-fixes lists what --fix fixed: use it with --fix");
+    }
+    if args.diff {
+        let outcome = fix::driver::run(&options, FixOptions { unsafe_fixes: args.unsafe_fixes, write: false })?;
+        let mut out = std::io::stdout().lock();
+        for c in &outcome.changes {
+            let _ = out.write_all(fix::diff::unified(&c.path, &c.before, &c.after).as_bytes());
+        }
+        report_declined(&outcome.declined);
+        eprintln!(
+            "{} would fix {} in {}.",
+            if outcome.changes.is_empty() { "Nothing to fix:" } else { "--fix" },
+            plural(outcome.fixed.len(), "finding"),
+            plural(outcome.changes.len(), "file")
+        );
+        for e in &outcome.report.policy_errors {
+            eprintln!("error: {e}");
+        }
+        return Ok(if !outcome.report.policy_errors.is_empty() {
+            Status::Usage
+        } else if outcome.changes.is_empty() {
+            Status::Clean
+        } else {
+            Status::Findings
+        });
+    }
+    let report = if args.fix {
+        let outcome = fix::driver::run(&options, FixOptions { unsafe_fixes: args.unsafe_fixes, write: true })?;
+        if args.show_fixes {
+            for f in &outcome.fixed {
+                eprintln!(
+                    "fixed {}:{}: {} {}",
+                    f.path,
+                    f.line,
+                    f.rule,
+                    f.fix.as_ref().map_or("", |x| x.title.as_str())
+                );
+            }
+        }
+        report_declined(&outcome.declined);
+        for e in &outcome.write_errors {
+            eprintln!("error: cannot write the fix: {e}");
+        }
+        eprintln!(
+            "Fixed {} in {} ({} {}).",
+            plural(outcome.fixed.len(), "finding"),
+            plural(outcome.changes.len(), "file"),
+            outcome.passes,
+            if outcome.passes == 1 { "pass" } else { "passes" }
+        );
+        outcome.report
+    } else {
+        let mut report = lint::run(&options)?;
+        if matches!(format, Format::Human | Format::Json | Format::Sarif) {
+            fix::attach(&mut report);
+        }
+        report
+    };
     if let Some(path) = &args.write_baseline {
         lint::write_baseline(&report, path)?;
         eprintln!("wrote {} findings to the baseline {}", report.findings.len(), path.display());
@@ -67,4 +126,15 @@ pub fn run(args: LintArgs) -> Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// Fixable findings verification or the file system kept from being fixed, on stderr.
+fn report_declined(declined: &[fix::driver::Declined]) {
+    for d in declined {
+        eprintln!("not fixed {}:{}: {}: {}", d.finding.path, d.finding.line, d.finding.rule, d.reason);
+    }
 }

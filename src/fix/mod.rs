@@ -20,6 +20,7 @@ pub mod yaml_edit;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -107,15 +108,15 @@ impl Fix {
 /// name files), read once per run through the overlay (`crate::vfs`).
 #[derive(Debug, Default)]
 pub struct Files {
-    texts: HashMap<String, Option<String>>,
+    texts: HashMap<String, Option<Rc<str>>>,
 }
 
 impl Files {
-    pub fn get(&mut self, display: &str) -> Option<&str> {
+    pub fn get(&mut self, display: &str) -> Option<Rc<str>> {
         self.texts
             .entry(display.to_string())
-            .or_insert_with(|| crate::vfs::read_to_string(Path::new(display)).ok())
-            .as_deref()
+            .or_insert_with(|| crate::vfs::read_to_string(Path::new(display)).ok().map(Rc::from))
+            .clone()
     }
 
     /// Forgets every text read (after the overlay changed).
@@ -151,7 +152,7 @@ impl Ctx<'_> {
 /// The fix for `finding`, if its rule has a fixer and the fixer finds a right edit.
 pub fn fix_for(finding: &Finding, files: &mut Files) -> Option<Fix> {
     let fixer = rules::fixer(&finding.rule)?;
-    let text = files.get(&finding.path)?.to_string();
+    let text = files.get(&finding.path)?;
     // Fixers that read other files read them from disk through the overlay; those reads are
     // few (values.yaml, go.mod) and not cached across findings.
     let read = |p: &str| crate::vfs::read_to_string(Path::new(p)).ok();

@@ -189,6 +189,9 @@ pub fn markdown(rules: &[RuleMeta]) -> String {
             one_line(&r.rationale),
             one_line(&r.fix)
         );
+        if let Some(fix) = crate::fix::rules::describe(&r.id) {
+            let _ = write!(out, "\n**Automatic fix:** {fix}\n");
+        }
         for (label, text) in examples(r) {
             let _ = write!(out, "\n{label}:\n\n```\n{}\n```\n", text.trim_end());
         }
@@ -207,6 +210,9 @@ pub fn explain(r: &RuleMeta) -> String {
         one_line(&r.rationale),
         one_line(&r.fix)
     );
+    if let Some(fix) = crate::fix::rules::describe(&r.id) {
+        let _ = write!(out, "\nAutomatic fix:\n  {fix}\n");
+    }
     for (label, text) in examples(r) {
         let _ = write!(out, "\nExample ({label}):\n");
         for line in text.lines() {

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use console::Style;
 
+use crate::fix::Applicability;
 use crate::lint::Report;
 use crate::lint::finding::Severity;
 
@@ -63,9 +64,14 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let col = f.column.map(|c| format!(":{c}")).unwrap_or_default();
+        // `[*]`: `--fix` fixes it (ruff's mark); unsafe fixes are named on the fix line.
+        let mark = match f.fix.as_ref().map(|x| x.applicability) {
+            Some(Applicability::Safe) => " [*]",
+            _ => "",
+        };
         let _ = writeln!(
             out,
-            "{}: {} {}",
+            "{}: {}{mark} {}",
             st.path.apply_to(format!("{}:{}{col}", f.path, f.line)),
             st.severity(f.severity).apply_to(format!("{}[{}]", f.severity.as_str(), f.rule)),
             f.message
@@ -90,6 +96,14 @@ pub fn render(report: &Report, color: bool) -> String {
             let gutter = " ".repeat(f.line.to_string().len());
             let _ = writeln!(out, "{gutter} {} {}", st.dim.apply_to("= help:"), f.help);
         }
+        if let Some(fix) = &f.fix {
+            let gutter = " ".repeat(f.line.to_string().len());
+            let how = match fix.applicability {
+                Applicability::Safe => "--fix",
+                Applicability::Unsafe => "unsafe: --fix --unsafe-fixes",
+            };
+            let _ = writeln!(out, "{gutter} {} {} ({how})", st.dim.apply_to("= fix:"), fix.title);
+        }
         out.push('\n');
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
@@ -110,6 +124,11 @@ pub fn render(report: &Report, color: bool) -> String {
         )
     };
     let _ = writeln!(out, "{summary}");
+    let (safe, unsafe_) = crate::fix::fixable_counts(report);
+    if safe + unsafe_ > 0 {
+        let more = if unsafe_ > 0 { format!(" ({unsafe_} more with --unsafe-fixes)") } else { String::new() };
+        let _ = writeln!(out, "{safe} fixable with --fix{more}.");
+    }
     let (unused, excluded): (Vec<_>, Vec<_>) =
         report.skipped.iter().partition(|s| s.reason == crate::lint::discover::UNUSED_BY_KUSTOMIZATION);
     for (list, what, after) in [

@@ -7,6 +7,7 @@ use crate::lint::Report;
 use crate::lint::finding::Severity;
 
 pub fn render(report: &Report) -> String {
+    let fixable = crate::fix::fixable_counts(report);
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
     let doc = json!({
         "version": 1,
@@ -17,6 +18,7 @@ pub fn render(report: &Report) -> String {
             "findings": report.findings.len(),
             "suppressed": report.suppressed.len(),
             "errors": errors,
+            "fixable": {"safe": fixable.0, "unsafe": fixable.1},
             "skipped": {
                 "files": report.skipped.iter().map(|s| s.files).sum::<usize>(),
                 "paths": report.skipped,

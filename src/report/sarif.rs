@@ -121,6 +121,69 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+/// A fix as SARIF 2.1.0 §3.55 has it: changes per artifact, each a deleted region and the
+/// content inserted there (an insertion deletes an empty region).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: DeletedRegion,
+    inserted_content: InsertedContent<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+struct InsertedContent<'a> {
+    text: &'a str,
+}
+
+fn sarif_fix(fix: &crate::fix::Fix) -> SarifFix<'_> {
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    for e in &fix.edits {
+        let replacement = Replacement {
+            deleted_region: DeletedRegion {
+                start_line: e.start_line,
+                start_column: e.start_column,
+                end_line: e.end_line,
+                end_column: e.end_column,
+            },
+            inserted_content: InsertedContent { text: &e.replacement },
+        };
+        let uri = uri_of(&e.path);
+        match changes.last_mut() {
+            Some(c) if c.artifact_location.uri.as_deref() == Some(uri.as_str()) => c.replacements.push(replacement),
+            _ => changes.push(ArtifactChange {
+                artifact_location: ArtifactLocation { uri: Some(uri), uri_base_id: Some(SRCROOT), description: None },
+                replacements: vec![replacement],
+            }),
+        }
+    }
+    SarifFix { description: Text::plain(&fix.title), artifact_changes: changes }
 }
 
 #[derive(Serialize)]
@@ -334,6 +397,7 @@ fn result<'a>(
         }],
         partial_fingerprints: BTreeMap::from([("primaryLocationLineHash", key.line_hash())]),
         suppressions: suppression.into_iter().collect(),
+        fixes: finding.fix.iter().map(|f| sarif_fix(f)).collect(),
     }
 }
 

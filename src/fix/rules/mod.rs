@@ -22,6 +22,21 @@ pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
 }
 
+/// What `paved explain` and docs/rules.md say about a rule's automatic fix, if anything.
+pub fn describe(rule: &str) -> Option<String> {
+    if let Some(f) = fixer(rule) {
+        let how = match f.applicability {
+            Applicability::Safe => "safe, applied by `--fix`",
+            Applicability::Unsafe => "unsafe, applied by `--fix --unsafe-fixes` only",
+        };
+        return Some(format!(
+            "{} ({how}; a fix that does not resolve the finding, or adds one, is not written)",
+            f.summary
+        ));
+    }
+    no_fix(rule).map(str::to_string)
+}
+
 /// Rules that have no fix on purpose, and why.
 pub fn no_fix(rule: &str) -> Option<&'static str> {
     match rule {
@@ -57,12 +72,7 @@ pub(crate) mod test_support {
     }
 
     /// The fix `fixer` finds for the finding, with other files read from `others`.
-    pub fn fix_with(
-        fixer: fn(&Ctx) -> Option<Fix>,
-        f: &Finding,
-        text: &str,
-        others: &[(&str, &str)],
-    ) -> Option<Fix> {
+    pub fn fix_with(fixer: fn(&Ctx) -> Option<Fix>, f: &Finding, text: &str, others: &[(&str, &str)]) -> Option<Fix> {
         let read = |p: &str| others.iter().find(|(n, _)| *n == p).map(|(_, t)| t.to_string());
         fixer(&Ctx { finding: f, text, read: &read })
     }
