@@ -32,14 +32,35 @@ static EXEC_FORM: LazyLock<Regex> =
 static GOTESTSUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(?:\S*/)?gotestsum\b[^;&|]*?\s--(?:\s|$)"#).expect("valid regex"));
 
+/// A line of nothing but variable assignments continued with `\` (`HTTPS_PROXY="" \`): the
+/// command goes on on the next line.
+static ASSIGNMENTS_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|[^\s"'])*\s+)*\\$"#).expect("valid regex")
+});
+
 fn fix(ctx: &Ctx) -> Option<Fix> {
     let lines = Lines::new(ctx.text);
-    let n = ctx.finding.line as usize;
+    let mut n = ctx.finding.line as usize;
     let line = lines.get(n);
     let col = ctx.finding.column.unwrap_or(1).saturating_sub(1) as usize;
-    let from = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    let mut from = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    // Environment assignments on lines of their own before the `go test` line.
+    for _ in 0..16 {
+        let rest = lines.get(n)[from..].trim_end();
+        if !ASSIGNMENTS_ONLY.is_match(rest) || n >= lines.count() {
+            break;
+        }
+        n += 1;
+        let next = lines.get(n);
+        from = next.len() - next.trim_start().len();
+    }
+    let line = lines.get(n);
     let rest = &line[from..];
     let at = lines.start(n) + from;
+    // A fuzzing run lasts as long as its -fuzztime: a two-minute bound would cut it short.
+    if rest.contains("-fuzz") || rest.contains("-test.fuzz") {
+        return None;
+    }
     let (end, insert) = if let Some(m) = EXEC_FORM.find(rest) {
         (m.end(), r#", "-timeout", "120s""#.to_string())
     } else if let Some(m) = GOTESTSUM.find(rest) {
@@ -99,6 +120,19 @@ mod tests {
             run(".github/workflows/ci.yml", t, 5, 11).unwrap(),
             "jobs:\r\n  t:\r\n    steps:\r\n      - run: |\r\n          go test -timeout 120s ./...\r\n"
         );
+    }
+
+    #[test]
+    fn assignments_continued_on_lines_of_their_own() {
+        let t = "test:\n\tHTTPS_PROXY=\"\" A=$(B) \\\n\tC=/dev/null \\\n\tgo test $(FLAGS) \\\n\t  ./...\n";
+        assert_eq!(
+            run("Makefile", t, 2, 2).unwrap(),
+            "test:\n\tHTTPS_PROXY=\"\" A=$(B) \\\n\tC=/dev/null \\\n\tgo test -timeout 120s $(FLAGS) \\\n\t  ./...\n"
+        );
+        // Fuzzing runs for its -fuzztime.
+        assert_eq!(run("f.sh", "go test -fuzz=FuzzX -fuzztime 10m ./x\n", 1, 1), None);
+        // Something else than assignments before it: not this command's `go test`.
+        assert_eq!(run("Makefile", "t:\n\tcd x && \\\n\tgo test ./...\n", 2, 2), None);
     }
 
     #[test]
