@@ -46,7 +46,10 @@ pub fn contained(before: &Value, after: &Value) -> bool {
 
 /// `paved render` is `helm template`: `randAlphaNum 5` names differ on every render.
 fn random_suffix(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.len() > 6 && a[..a.len() - 5] == b[..b.len() - 5] && a.ends_with(|c: char| c.is_ascii_alphanumeric())
+    a.len() == b.len()
+        && a.len() > 6
+        && a[..a.len() - 5] == b[..b.len() - 5]
+        && a.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 fn docs(text: &str) -> Option<Vec<Value>> {
@@ -157,7 +160,11 @@ fn round_trip(root: &Path, repo: &str, unsafe_: bool) -> (usize, usize, f64) {
     }
     // Changed files: YAML holds the same documents plus the fix; Go stays gofmt-clean.
     let tree_after = read_tree(&d.join(repo));
-    assert_eq!(tree_before.keys().collect::<Vec<_>>(), tree_after.keys().collect::<Vec<_>>(), "{repo}: files added or removed");
+    assert_eq!(
+        tree_before.keys().collect::<Vec<_>>(),
+        tree_after.keys().collect::<Vec<_>>(),
+        "{repo}: files added or removed"
+    );
     for (path, old) in &tree_before {
         let new = &tree_after[path];
         if old == new {

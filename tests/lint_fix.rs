@@ -67,7 +67,10 @@ fn diff_prints_the_patch_writes_nothing_and_exits_1() {
         child.stdin.take().unwrap().write_all(&out.stdout).unwrap();
         assert!(child.wait().unwrap().success());
         lint(d, &["--fix"]);
-        assert_eq!(fs::read_to_string(patched.path().join("Makefile")).unwrap(), fs::read_to_string(d.join("Makefile")).unwrap());
+        assert_eq!(
+            fs::read_to_string(patched.path().join("Makefile")).unwrap(),
+            fs::read_to_string(d.join("Makefile")).unwrap()
+        );
     }
     // Nothing to fix: exit 0 and an empty diff.
     let clean = tempfile::tempdir().unwrap();
@@ -91,7 +94,10 @@ fn human_output_marks_fixable_findings_and_counts_them() {
     let v = json(&lint(d, &["--format", "json"]));
     let edit = &v["findings"][0]["fix"]["edits"][0];
     assert_eq!(v["findings"][0]["fix"]["applicability"], "safe");
-    assert_eq!((edit["path"].as_str(), edit["start"].as_u64(), edit["end"].as_u64()), (Some("Makefile"), Some(39), Some(39)));
+    assert_eq!(
+        (edit["path"].as_str(), edit["start"].as_u64(), edit["end"].as_u64()),
+        (Some("Makefile"), Some(39), Some(39))
+    );
     assert_eq!((edit["start_line"].as_u64(), edit["start_column"].as_u64()), (Some(5), Some(12)));
     assert_eq!(edit["replacement"], " -timeout 120s");
     assert_eq!(v["summary"]["fixable"]["safe"], 1);
@@ -101,7 +107,8 @@ fn human_output_marks_fixable_findings_and_counts_them() {
 fn suppressed_findings_are_not_fixed() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let text_ = "test:\n\t# paved:ignore go-test-timeout-missing -- integration tests take 20 minutes\n\tgo test ./...\n";
+    let text_ =
+        "test:\n\t# paved:ignore go-test-timeout-missing -- integration tests take 20 minutes\n\tgo test ./...\n";
     write(d, "Makefile", text_);
     lint(d, &["--fix"]);
     assert_eq!(fs::read_to_string(d.join("Makefile")).unwrap(), text_);
@@ -147,7 +154,10 @@ fn never_writes_through_a_symlink_or_outside_the_roots() {
     let out = lint(d, &["--fix", "repo/Makefile"]);
     assert_eq!(fs::read_to_string(d.join("real/Makefile")).unwrap(), MAKEFILE, "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not fixed repo/Makefile:5: go-test-timeout-missing: a symlink: fixes never write through one"), "{err}");
+    assert!(
+        err.contains("not fixed repo/Makefile:5: go-test-timeout-missing: a symlink: fixes never write through one"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -52,6 +52,7 @@ fn finding(rule: &str, severity: Severity, path: &str, line: u32, column: Option
         message: message.to_string(),
         help: format!("Fix for {rule}."),
         fix: None,
+        hint: None,
     }
 }
 
@@ -131,8 +132,9 @@ fn report(shift: u32) -> Report {
     // `fixes`, human's mark and fix line).
     let dockerfile = format!("{pad}{DOCKERFILE}");
     let at = dockerfile.find("go build").expect("the build command");
-    findings[1].fix = Fix::safe("set `CGO_ENABLED=0` for `go build`", vec![Edit::insert(d, &dockerfile, at, "CGO_ENABLED=0 ")])
-        .map(Box::new);
+    findings[1].fix =
+        Fix::safe("set `CGO_ENABLED=0` for `go build`", vec![Edit::insert(d, &dockerfile, at, "CGO_ENABLED=0 ")])
+            .map(Box::new);
     Report {
         findings,
         suppressed,

@@ -13,6 +13,7 @@
 pub mod apply;
 pub mod diff;
 pub mod driver;
+pub mod hints;
 pub mod rules;
 pub mod text;
 pub mod write;

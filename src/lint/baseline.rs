@@ -101,6 +101,7 @@ mod tests {
             message: "m".into(),
             help: String::new(),
             fix: None,
+            hint: None,
         }
     }
 

@@ -197,6 +197,7 @@ fn render_error(chart_display: &str, e: &helm::RenderError) -> Finding {
         message: format!("chart {} cannot be rendered: {e}", e.chart),
         help: String::new(),
         fix: None,
+        hint: None,
     }
 }
 
@@ -438,6 +439,7 @@ pub fn lint_chart(
                     ),
                     help: String::new(),
                     fix: None,
+                    hint: None,
                 };
                 out.chart_findings.push(chart_file_finding(chart_dir, "Chart.yaml", f));
             }

@@ -74,6 +74,9 @@ pub struct Finding {
     /// after linting, by `crate::fix::attach`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Box<crate::fix::Fix>>,
+    /// What the repository model knew that the fixer needs (not part of the output).
+    #[serde(skip)]
+    pub hint: Option<Box<crate::fix::hints::Hint>>,
 }
 
 impl Finding {

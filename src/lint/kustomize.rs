@@ -231,6 +231,7 @@ pub fn settle(
                 message: p.message.clone(),
                 help: String::new(),
                 fix: None,
+                hint: None,
             };
             located.push(Located { finding, object: String::new(), root: r.root.clone(), suppressed: None });
         }

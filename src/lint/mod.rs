@@ -166,6 +166,7 @@ fn parse_error(path: &str, line: u32, column: Option<u32>, message: String) -> F
         message,
         help: String::new(),
         fix: None,
+        hint: None,
     }
 }
 
@@ -212,6 +213,7 @@ impl Context_<'_> {
                 message: r.message,
                 help: meta.fix.clone(),
                 fix: None,
+                hint: None,
             });
         }
         out
@@ -475,6 +477,20 @@ pub fn run(options: &Options) -> Result<Report> {
         written: None,
     };
     drop(facts);
+    // Probe fixes need the Go routes and ports of the linked binary: noted now, while the
+    // model exists, and carried on the probe findings of those containers.
+    let hints = crate::fix::hints::probe_hints(&repo_input.input);
+    let with_hints = |found: &mut Vec<Finding>| {
+        if hints.is_empty() {
+            return;
+        }
+        for f in found.iter_mut().filter(|f| f.rule == "liveness-probe-missing" || f.rule == "readiness-probe-missing")
+        {
+            if let Some(h) = hints.get(&(f.path.clone(), f.line)) {
+                f.hint = Some(Box::new(h.clone()));
+            }
+        }
+    };
     let mut repo_findings: HashMap<String, Vec<Finding>> = HashMap::new();
     let repo_result = if options.parse_only { Ok(Vec::new()) } else { engines.with(|e| e.evaluate_owned(repo_input)) };
     match repo_result {
@@ -495,6 +511,7 @@ pub fn run(options: &Options) -> Result<Report> {
             r.sources.keep(&r.display, &text, cross.iter().map(|f| f.line));
         }
         found.extend(cross);
+        with_hints(&mut found);
         let (findings, suppressed) = settle(&ctx, &r, found);
         report.sources.extend(std::mem::take(&mut r.sources));
         report.findings.extend(findings);
@@ -508,6 +525,7 @@ pub fn run(options: &Options) -> Result<Report> {
         for t in chart {
             let mut found = t.lint.findings;
             found.extend(repo_findings.remove(t.template.display()).unwrap_or_default());
+            with_hints(&mut found);
             found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             found.dedup();
             let display = t.template.display().to_string();
@@ -526,6 +544,7 @@ pub fn run(options: &Options) -> Result<Report> {
     for mut k in kustomized {
         let mut found = std::mem::take(&mut k.lint.findings);
         found.extend(repo_findings.remove(&k.unit).unwrap_or_default());
+        with_hints(&mut found);
         found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         found.dedup();
         let (kept, suppressed) = suppress::apply(&k.unit, found, &k.lint.suppressions, &|rule| ctx.state(rule));

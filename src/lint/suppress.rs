@@ -149,6 +149,7 @@ pub fn apply(
             message,
             help: String::new(),
             fix: None,
+            hint: None,
         })
     };
     for (s, used) in suppressions.iter().zip(&used) {
@@ -189,6 +190,7 @@ mod tests {
             message: "m".into(),
             help: String::new(),
             fix: None,
+            hint: None,
         }
     }
 

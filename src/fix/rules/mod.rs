@@ -3,6 +3,7 @@
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
 pub mod go_test_timeout;
+pub mod probes;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -16,7 +17,7 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[go_test_timeout::FIXER];
+pub const FIXERS: &[Fixer] = &[go_test_timeout::FIXER, probes::LIVENESS, probes::READINESS];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
@@ -68,6 +69,7 @@ pub(crate) mod test_support {
             message: message.to_string(),
             help: String::new(),
             fix: None,
+            hint: None,
         }
     }
 
