@@ -57,12 +57,7 @@ pub(crate) mod test_support {
     }
 
     /// The fix `fixer` finds for the finding, with other files read from `others`.
-    pub fn fix_with(
-        fixer: fn(&Ctx) -> Option<Fix>,
-        f: &Finding,
-        text: &str,
-        others: &[(&str, &str)],
-    ) -> Option<Fix> {
+    pub fn fix_with(fixer: fn(&Ctx) -> Option<Fix>, f: &Finding, text: &str, others: &[(&str, &str)]) -> Option<Fix> {
         let read = |p: &str| others.iter().find(|(n, _)| *n == p).map(|(_, t)| t.to_string());
         fixer(&Ctx { finding: f, text, read: &read })
     }
