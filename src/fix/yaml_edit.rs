@@ -428,10 +428,26 @@ impl<'a> Doc<'a> {
 
     /// The key's line in `map`.
     pub fn get(&self, map: &Map, key: &str) -> Lookup {
-        if let MapKind::Flow { keys, .. } = &map.kind {
-            return if keys.iter().any(|k| k == key) { Lookup::Unknown } else { Lookup::Absent };
+        match self.scan(map, key) {
+            (_, true) => Lookup::Unknown,
+            (found, false) if found.len() > 1 => Lookup::Unknown,
+            (found, false) => found.first().map_or(Lookup::Absent, |&n| Lookup::At(n)),
         }
-        let mut found = Lookup::Absent;
+    }
+
+    /// Every line of `map` that holds `key` (a template may write it in several branches of
+    /// an `if`), whether or not [`Doc::get`] can tell which one is in effect.
+    pub fn lines_of(&self, map: &Map, key: &str) -> Vec<usize> {
+        self.scan(map, key).0
+    }
+
+    /// The lines holding `key`, and whether the mapping may hold keys this reader cannot see.
+    fn scan(&self, map: &Map, key: &str) -> (Vec<usize>, bool) {
+        if let MapKind::Flow { keys, .. } = &map.kind {
+            return (Vec::new(), keys.iter().any(|k| k == key));
+        }
+        let mut found = Vec::new();
+        let mut unknown = false;
         let mut prev_dash_at_col = false;
         // The body, and the actions after it up to the next structure (they may write keys).
         let end = if map.after == 0 {
@@ -445,7 +461,7 @@ impl<'a> Doc<'a> {
                 // An action that writes at the children's column may write keys of this
                 // mapping, unless it continues a sequence written at that column.
                 if self.action_col(m) == map.col && !prev_dash_at_col {
-                    return Lookup::Unknown;
+                    unknown = true;
                 }
                 continue;
             }
@@ -459,21 +475,17 @@ impl<'a> Doc<'a> {
                 if prev_dash_at_col {
                     continue;
                 }
-                let Some(k) = self.key_at(m) else { return Lookup::Unknown };
-                if self.template && k.contains("{{") {
-                    return Lookup::Unknown;
-                }
-                if k == key {
-                    if found != Lookup::Absent {
-                        return Lookup::Unknown;
-                    }
-                    found = Lookup::At(m);
+                match self.key_at(m) {
+                    Some(k) if self.template && k.contains("{{") => unknown = true,
+                    Some(k) if k == key => found.push(m),
+                    Some(_) => {}
+                    None => unknown = true,
                 }
             } else if ind < map.col {
-                return Lookup::Unknown;
+                unknown = true;
             }
         }
-        found
+        (found, unknown)
     }
 
     /// The scalar at `path` under `map` (`None` inside: absent; `Err`: cannot tell).
@@ -772,6 +784,23 @@ impl<'a> Doc<'a> {
             expr.to_string()
         };
         Some(expr.strip_prefix(".Values.")?.split('.').map(str::to_string).collect())
+    }
+
+    /// The list item whose mapping holds line `n` (at any depth): the nearest item line above
+    /// it whose keys are at the column where the chain of parents of `n` ends.
+    pub fn enclosing_item(&self, n: usize) -> Option<Map> {
+        let mut col = self.indent(n);
+        for m in (1..n).rev() {
+            if !self.structural(m) || self.indent(m) >= col {
+                continue;
+            }
+            if self.lines.get(m).trim_start().starts_with("- ") {
+                let (kc, _) = self.key_value(m)?;
+                return (kc == col).then(|| self.item(m)).flatten();
+            }
+            col = self.indent(m);
+        }
+        None
     }
 
     /// The mapping of the pod spec holding the container list item on line `n`

@@ -3,6 +3,8 @@
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
 pub mod go_test_timeout;
+pub mod k8s;
+pub mod security_context;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -16,7 +18,14 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[go_test_timeout::FIXER];
+pub const FIXERS: &[Fixer] = &[
+    security_context::CAPABILITIES,
+    go_test_timeout::FIXER,
+    security_context::PRIVILEGE_ESCALATION,
+    security_context::READ_ONLY_ROOT_FS,
+    security_context::RUN_AS_NON_ROOT,
+    security_context::SECCOMP,
+];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
