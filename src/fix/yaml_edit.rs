@@ -91,6 +91,10 @@ enum Seq {
     Flow { open: usize, empty: bool },
 }
 
+/// The value may be there, but this reader cannot tell what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unclear;
+
 /// What a mapping holds under a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -328,7 +332,7 @@ impl<'a> Doc<'a> {
     pub fn map_of(&self, n: usize) -> Option<Map> {
         let (col, v) = self.key_value(n)?;
         let (vs, ve) = self.value_range(n)?;
-        if self.from_action(n, col) {
+        if self.written_by_action(n, col) {
             return None;
         }
         match v {
@@ -409,7 +413,7 @@ impl<'a> Doc<'a> {
 
     /// Whether a template action writes (part of) the value of the key on line `n`: an output
     /// action deeper than the key before the next structure at or left of it.
-    fn from_action(&self, n: usize, col: usize) -> bool {
+    fn written_by_action(&self, n: usize, col: usize) -> bool {
         self.template
             && (n + 1..=self.lines.count())
                 .take_while(|&m| !self.structural(m) || self.indent(m) > col)
@@ -489,26 +493,26 @@ impl<'a> Doc<'a> {
     }
 
     /// The scalar at `path` under `map` (`None` inside: absent; `Err`: cannot tell).
-    pub fn scalar(&self, map: &Map, path: &[&str]) -> Result<Option<&'a str>, ()> {
-        let (last, parents) = path.split_last().ok_or(())?;
+    pub fn scalar(&self, map: &Map, path: &[&str]) -> Result<Option<&'a str>, Unclear> {
+        let (last, parents) = path.split_last().ok_or(Unclear)?;
         let mut map = map.clone();
         for k in parents {
             match self.get(&map, k) {
                 Lookup::Absent => return Ok(None),
-                Lookup::Unknown => return Err(()),
-                Lookup::At(n) => map = self.map_of(n).ok_or(())?,
+                Lookup::Unknown => return Err(Unclear),
+                Lookup::At(n) => map = self.map_of(n).ok_or(Unclear)?,
             }
         }
         match self.get(&map, last) {
             Lookup::Absent => Ok(None),
-            Lookup::Unknown => Err(()),
+            Lookup::Unknown => Err(Unclear),
             Lookup::At(n) => {
-                let (_, v) = self.key_value(n).ok_or(())?;
+                let (_, v) = self.key_value(n).ok_or(Unclear)?;
                 if v.is_empty()
                     || v.starts_with(['|', '>', '&', '*', '!', '{', '['])
                     || (self.template && v.contains("{{"))
                 {
-                    return Err(());
+                    return Err(Unclear);
                 }
                 Ok(Some(v))
             }
@@ -516,26 +520,26 @@ impl<'a> Doc<'a> {
     }
 
     /// The items of the sequence at `path` under `map`, as written (empty: absent).
-    pub fn items(&self, map: &Map, path: &[&str]) -> Result<Vec<&'a str>, ()> {
-        let (last, parents) = path.split_last().ok_or(())?;
+    pub fn items(&self, map: &Map, path: &[&str]) -> Result<Vec<&'a str>, Unclear> {
+        let (last, parents) = path.split_last().ok_or(Unclear)?;
         let mut map = map.clone();
         for k in parents {
             match self.get(&map, k) {
                 Lookup::Absent => return Ok(Vec::new()),
-                Lookup::Unknown => return Err(()),
-                Lookup::At(n) => map = self.map_of(n).ok_or(())?,
+                Lookup::Unknown => return Err(Unclear),
+                Lookup::At(n) => map = self.map_of(n).ok_or(Unclear)?,
             }
         }
         let n = match self.get(&map, last) {
             Lookup::Absent => return Ok(Vec::new()),
-            Lookup::Unknown => return Err(()),
+            Lookup::Unknown => return Err(Unclear),
             Lookup::At(n) => n,
         };
-        let (col, v) = self.key_value(n).ok_or(())?;
+        let (col, v) = self.key_value(n).ok_or(Unclear)?;
         if v.starts_with('[') && v.ends_with(']') {
             let inner = &v[1..v.len() - 1];
             if inner.contains(['[', ']', '{', '}', '#']) {
-                return Err(());
+                return Err(Unclear);
             }
             return Ok(inner
                 .split(',')
@@ -544,19 +548,19 @@ impl<'a> Doc<'a> {
                 .collect());
         }
         if !v.is_empty() {
-            return Err(());
+            return Err(Unclear);
         }
         let Some((first, end)) = self.children(n, col) else { return Ok(Vec::new()) };
         let dash = self.indent(first);
         let mut out = Vec::new();
         for m in first..=end {
             if self.template && self.output_action(m) {
-                return Err(());
+                return Err(Unclear);
             }
             if !self.structural(m) || self.indent(m) != dash {
                 continue;
             }
-            let item = self.lines.get(m).trim_start().strip_prefix("- ").ok_or(())?;
+            let item = self.lines.get(m).trim_start().strip_prefix("- ").ok_or(Unclear)?;
             out.push(strip_comment(item.trim()).trim_matches(['"', '\'']));
         }
         Ok(out)
@@ -566,7 +570,7 @@ impl<'a> Doc<'a> {
         let (col, v) = self.key_value(n)?;
         let line = self.lines.get(n);
         let start = self.lines.start(n);
-        if self.from_action(n, col) {
+        if self.written_by_action(n, col) {
             return None;
         }
         match v {
@@ -600,10 +604,10 @@ impl<'a> Doc<'a> {
     fn seq_offset_near(&self, near: &Map) -> usize {
         for m in near.head.into_iter().chain(near.after + 1..=near.last) {
             let Some((col, "")) = self.key_value(m) else { continue };
-            if let Some((first, _)) = self.children(m, col) {
-                if self.lines.get(first).trim_start().starts_with("- ") {
-                    return self.indent(first) - col;
-                }
+            if let Some((first, _)) = self.children(m, col)
+                && self.lines.get(first).trim_start().starts_with("- ")
+            {
+                return self.indent(first) - col;
             }
         }
         self.seq_offset.unwrap_or(self.step)
@@ -768,18 +772,17 @@ impl<'a> Doc<'a> {
         let caps = TO_YAML.captures(action)?;
         let expr = caps.get(1).or(caps.get(2))?.as_str();
         // Nothing else under the key.
-        if let Some(m) = self.next_structural(after) {
-            if self.indent(m) > col {
-                return None;
-            }
+        if let Some(m) = self.next_structural(after)
+            && self.indent(m) > col
+        {
+            return None;
         }
         let expr = if expr == "." {
             // The nearest `with` above the key, between it and the structure before it.
-            let w = (1..n)
+            (1..n)
                 .rev()
                 .take_while(|&m| !self.structural(m))
-                .find_map(|m| WITH.captures(self.lines.get(m).trim()).map(|c| c[1].to_string()))?;
-            w
+                .find_map(|m| WITH.captures(self.lines.get(m).trim()).map(|c| c[1].to_string()))?
         } else {
             expr.to_string()
         };
@@ -813,7 +816,7 @@ impl<'a> Doc<'a> {
                 i < dash || (i == dash && !self.lines.get(m).trim_start().starts_with('-'))
             }
         })?;
-        if !matches!(self.key_at(list), Some("containers" | "initContainers")) || self.key_value(list)?.1 != "" {
+        if !matches!(self.key_at(list), Some("containers" | "initContainers")) || !self.key_value(list)?.1.is_empty() {
             return None;
         }
         let col = self.key_value(list)?.0;

@@ -58,10 +58,8 @@ fn field(doc: &Doc, map: &Map, pre: &[&str], key: &str, value: New) -> Option<Ve
 fn run_as_non_root(ctx: &Ctx) -> Option<Fix> {
     let edits = with_container(ctx, SC, |doc, map, pre| {
         // `runAsUser: 0` with `runAsNonRoot: true` never starts: the author's choice stands.
-        if let Some(u) = doc.scalar(map, &path(pre, &["runAsUser"])).ok()? {
-            if unquote(u) == "0" {
-                return None;
-            }
+        if doc.scalar(map, &path(pre, &["runAsUser"])).ok()?.map(unquote) == Some("0") {
+            return None;
         }
         field(doc, map, pre, "runAsNonRoot", New::scalar("true"))
     })?;
