@@ -3,8 +3,11 @@
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
 pub mod go_test_timeout;
+pub mod gomemlimit;
 pub mod k8s;
+pub mod resources;
 pub mod security_context;
+pub mod service_account_token;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -21,10 +24,14 @@ pub struct Fixer {
 pub const FIXERS: &[Fixer] = &[
     security_context::CAPABILITIES,
     go_test_timeout::FIXER,
+    gomemlimit::FIXER,
     security_context::PRIVILEGE_ESCALATION,
     security_context::READ_ONLY_ROOT_FS,
+    resources::LIMITS,
+    resources::REQUESTS,
     security_context::RUN_AS_NON_ROOT,
     security_context::SECCOMP,
+    service_account_token::FIXER,
 ];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
