@@ -412,11 +412,11 @@ impl<'a> Doc<'a> {
     }
 
     /// Whether a template action writes (part of) the value of the key on line `n`: an output
-    /// action deeper than the key before the next structure at or left of it.
+    /// action deeper than the key between it and the next structural line.
     fn written_by_action(&self, n: usize, col: usize) -> bool {
         self.template
             && (n + 1..=self.lines.count())
-                .take_while(|&m| !self.structural(m) || self.indent(m) > col)
+                .take_while(|&m| !self.structural(m))
                 .any(|m| self.output_action(m) && self.action_col(m) > col)
     }
 

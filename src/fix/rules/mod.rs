@@ -5,6 +5,8 @@
 pub mod go_test_timeout;
 pub mod gomemlimit;
 pub mod k8s;
+#[cfg(test)]
+mod k8s_e2e;
 pub mod resources;
 pub mod security_context;
 pub mod service_account_token;
