@@ -3,7 +3,14 @@
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
 pub mod go_test_timeout;
+pub mod gomemlimit;
+pub mod k8s;
+#[cfg(test)]
+mod k8s_e2e;
 pub mod probes;
+pub mod resources;
+pub mod security_context;
+pub mod service_account_token;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -17,7 +24,20 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[go_test_timeout::FIXER, probes::LIVENESS, probes::READINESS];
+pub const FIXERS: &[Fixer] = &[
+    security_context::CAPABILITIES,
+    go_test_timeout::FIXER,
+    gomemlimit::FIXER,
+    probes::LIVENESS,
+    security_context::PRIVILEGE_ESCALATION,
+    security_context::READ_ONLY_ROOT_FS,
+    probes::READINESS,
+    resources::LIMITS,
+    resources::REQUESTS,
+    security_context::RUN_AS_NON_ROOT,
+    security_context::SECCOMP,
+    service_account_token::FIXER,
+];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
