@@ -128,6 +128,9 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
     let mut report = lint::run(options)?;
     let mut declined: HashMap<Key, Declined> = HashMap::new();
     let mut refused: HashMap<String, Option<String>> = HashMap::new();
+    // Fixes of a pass that failed where more than one could be to blame: each is tried alone,
+    // so one bad fix does not take the others down with it.
+    let mut isolate: HashSet<Key> = HashSet::new();
     let mut fixed: Vec<Finding> = Vec::new();
     let mut passes = 0;
     let mut attempts = 0;
@@ -153,7 +156,14 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
             candidates.push((i, fix));
         }
         let refs: Vec<&Fix> = candidates.iter().map(|(_, f)| f).collect();
-        let chosen: Vec<usize> = apply::select(&refs);
+        let alone = candidates.iter().position(|(i, _)| isolate.contains(&key(&report.findings[*i])));
+        let chosen: Vec<usize> = match alone {
+            Some(c) => vec![c],
+            None => apply::select(&refs),
+        };
+        if alone.is_none() {
+            isolate.clear();
+        }
         if chosen.is_empty() {
             break;
         }
@@ -209,6 +219,11 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
                 })
                 .collect();
             let blamed = if blamed.is_empty() { chosen.clone() } else { blamed };
+            if blamed.len() > 1 {
+                isolate.extend(blamed.iter().map(|&c| key(&report.findings[candidates[c].0])));
+                set_overlay(&current, &mut canon);
+                continue;
+            }
             for c in blamed {
                 let f = &report.findings[candidates[c].0];
                 let fix = &candidates[c].1;
@@ -224,6 +239,9 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
             continue;
         }
         passes += 1;
+        if let Some(c) = alone {
+            isolate.remove(&key(&report.findings[candidates[c].0]));
+        }
         fixed.extend(chosen.iter().map(|&c| {
             let (i, fix) = &candidates[c];
             Finding { fix: Some(Box::new(fix.clone())), ..report.findings[*i].clone() }

@@ -1,7 +1,7 @@
 //! What a fixer needs to know that the finding's own file does not say, gathered from the
 //! linked repository model while it exists (before the cross-file rules consume it) and carried
 //! on the finding: for a container without probes, the port and the health paths the Go binary
-//! it runs serves. Keyed by the container's place in rendered coordinates, the place the probe
+//! it runs serves; for the securityContext fixes, the user its image runs as. Keyed by the container's place in rendered coordinates, the place the probe
 //! findings have before charts and kustomizations move them into their sources.
 
 use std::collections::HashMap;
@@ -14,23 +14,57 @@ pub enum Hint {
     /// An HTTP probe the container's Go code answers: `port` is the containerPort's name when it
     /// has one, else its number; the paths are registered GET routes.
     Probe { port: String, liveness: Option<String>, readiness: Option<String> },
+    /// The user the linked image's Dockerfile runs as: `None` for root (no USER, `USER root`,
+    /// `USER 0`), else the USER as written; `numeric_non_root` when it is a non-zero number (or a
+    /// known non-root base's 65532). Only then do `runAsNonRoot: true` and dropping every
+    /// capability certainly leave the program working: an image that starts as root may need
+    /// them to drop privileges itself (redis's entrypoint does), and a user name cannot be
+    /// verified by the kubelet.
+    ImageUser { user: Option<String>, numeric_non_root: bool },
+}
+
+/// The hint of `hints` (a container's) that a fix of `rule` needs.
+pub fn for_rule<'a>(rule: &str, hints: &'a [Hint]) -> Option<&'a Hint> {
+    hints.iter().find(|h| match h {
+        Hint::Probe { .. } => rule == "liveness-probe-missing" || rule == "readiness-probe-missing",
+        Hint::ImageUser { .. } => rule == "run-as-non-root" || rule == "capabilities-not-dropped",
+    })
 }
 
 const LIVENESS: [&str; 7] = ["/livez", "/healthz", "/health", "/live", "/liveness", "/ping", "/alive"];
 const READINESS: [&str; 6] = ["/readyz", "/ready", "/readiness", "/healthz", "/health", "/ping"];
 
-/// Probe hints by (display path, line) of each container that runs a linked Go binary whose
-/// routes are known.
-pub fn probe_hints(repo: &Value) -> HashMap<(String, u32), Hint> {
-    let mut out = HashMap::new();
+/// The hints of each container, by (display path, line): probes for those that run a linked Go
+/// binary whose routes are known, the image's user name for those whose Dockerfile ends so.
+pub fn container_hints(repo: &Value) -> HashMap<(String, u32), Vec<Hint>> {
+    let mut out: HashMap<(String, u32), Vec<Hint>> = HashMap::new();
     for c in repo["containers"].as_array().into_iter().flatten() {
-        if let Some(h) = probe_hint(c)
-            && let (Some(path), Some(line)) = (c["path"].as_str(), c["line"].as_u64())
-        {
-            out.insert((path.to_string(), line as u32), h);
+        let (Some(path), Some(line)) = (c["path"].as_str(), c["line"].as_u64()) else { continue };
+        let hints: Vec<Hint> = probe_hint(c).into_iter().chain(user_hint(repo, c)).collect();
+        if !hints.is_empty() {
+            out.entry((path.to_string(), line as u32)).or_default().extend(hints);
         }
     }
     out
+}
+
+fn user_hint(repo: &Value, c: &Value) -> Option<Hint> {
+    let df = &repo["dockerfiles"][c["dockerfile"].as_u64()? as usize];
+    if df.is_null() {
+        return None;
+    }
+    let Some(user) = df["final_user"]["user"].as_str() else {
+        return Some(Hint::ImageUser { user: None, numeric_non_root: false });
+    };
+    if user.contains('$') {
+        return None;
+    }
+    let name = user.split(':').next().unwrap_or(user);
+    if name == "root" || name == "0" {
+        return Some(Hint::ImageUser { user: None, numeric_non_root: false });
+    }
+    let numeric_non_root = !name.is_empty() && name.chars().all(|ch| ch.is_ascii_digit());
+    Some(Hint::ImageUser { user: Some(user.to_string()), numeric_non_root })
 }
 
 fn probe_hint(c: &Value) -> Option<Hint> {
@@ -104,9 +138,9 @@ mod tests {
             json!([{"name": "http", "containerPort": 8080}, {"name": "metrics", "containerPort": 9090}]),
             json!([{"port": 8080}]),
         );
-        let hints = probe_hints(&json!({"containers": [c]}));
+        let hints = container_hints(&json!({"containers": [c]}));
         assert_eq!(
-            hints[&("deploy/app.yaml".to_string(), 9)],
+            hints[&("deploy/app.yaml".to_string(), 9)][0],
             Hint::Probe { port: "http".into(), liveness: Some("/healthz".into()), readiness: Some("/readyz".into()) }
         );
     }
@@ -116,16 +150,16 @@ mod tests {
         let health = json!([{"path": "/health", "method": "GET"}]);
         // Two declared ports, the code's port unknown.
         let c = container(health.clone(), json!([{"containerPort": 8080}, {"containerPort": 9090}]), json!([]));
-        assert!(probe_hints(&json!({"containers": [c]})).is_empty());
+        assert!(container_hints(&json!({"containers": [c]})).is_empty());
         // Only a framework's endpoints.
         let c =
             container(json!([{"path": "/healthz", "served_by_framework": true}]), json!([]), json!([{"port": 8080}]));
-        assert!(probe_hints(&json!({"containers": [c]})).is_empty());
+        assert!(container_hints(&json!({"containers": [c]})).is_empty());
         // A route paved could not resolve.
         let c = container(json!([{"path": "/health"}, {"unresolved": true}]), json!([]), json!([{"port": 8080}]));
-        assert!(probe_hints(&json!({"containers": [c]})).is_empty());
+        assert!(container_hints(&json!({"containers": [c]})).is_empty());
         // No health-style route.
         let c = container(json!([{"path": "/api"}]), json!([]), json!([{"port": 8080}]));
-        assert!(probe_hints(&json!({"containers": [c]})).is_empty());
+        assert!(container_hints(&json!({"containers": [c]})).is_empty());
     }
 }

@@ -477,16 +477,17 @@ pub fn run(options: &Options) -> Result<Report> {
         written: None,
     };
     drop(facts);
-    // Probe fixes need the Go routes and ports of the linked binary: noted now, while the
-    // model exists, and carried on the probe findings of those containers.
-    let hints = crate::fix::hints::probe_hints(&repo_input.input);
+    // Some fixes need what only the linked model knows (the Go routes and ports of the binary a
+    // container runs, its image's user): noted now, while the model exists, and carried on
+    // the findings of those containers.
+    let hints = crate::fix::hints::container_hints(&repo_input.input);
     let with_hints = |found: &mut Vec<Finding>| {
         if hints.is_empty() {
             return;
         }
-        for f in found.iter_mut().filter(|f| f.rule == "liveness-probe-missing" || f.rule == "readiness-probe-missing")
-        {
-            if let Some(h) = hints.get(&(f.path.clone(), f.line)) {
+        for f in found.iter_mut() {
+            let hint = hints.get(&(f.path.clone(), f.line)).and_then(|hs| crate::fix::hints::for_rule(&f.rule, hs));
+            if let Some(h) = hint {
                 f.hint = Some(Box::new(h.clone()));
             }
         }

@@ -17,7 +17,7 @@ use crate::fix::{Applicability, Ctx, Edit, Fix};
 pub const RUN_AS_NON_ROOT: Fixer = Fixer {
     rule: "run-as-non-root",
     applicability: Applicability::Safe,
-    summary: "adds `runAsNonRoot: true` to the container's securityContext (in a chart, to the values it comes from)",
+    summary: "adds `runAsNonRoot: true` to the container's securityContext (in a chart, to the values it comes from); safe when the image is built here with a numeric non-root USER, unsafe for images paved does not build, none when the image runs as root or as a user name",
     fix: run_as_non_root,
 };
 
@@ -38,7 +38,7 @@ pub const READ_ONLY_ROOT_FS: Fixer = Fixer {
 pub const CAPABILITIES: Fixer = Fixer {
     rule: "capabilities-not-dropped",
     applicability: Applicability::Safe,
-    summary: "adds `ALL` to the container's `securityContext.capabilities.drop`",
+    summary: "adds `ALL` to the container's `securityContext.capabilities.drop`; safe when the image is built here with a numeric non-root USER, else unsafe (an image that starts as root may need capabilities to switch users)",
     fix: capabilities,
 };
 
@@ -56,6 +56,14 @@ fn field(doc: &Doc, map: &Map, pre: &[&str], key: &str, value: New) -> Option<Ve
 }
 
 fn run_as_non_root(ctx: &Ctx) -> Option<Fix> {
+    // The image runs as root or as a user name: `runAsNonRoot: true` would keep the pod from
+    // starting (the kubelet refuses root and cannot verify a name). The fix is a numeric USER
+    // in the Dockerfile.
+    let known = match image_user(ctx) {
+        Some(true) => true,
+        Some(false) => return None,
+        None => false,
+    };
     let edits = with_container(ctx, SC, |doc, map, pre| {
         // `runAsUser: 0` with `runAsNonRoot: true` never starts: the author's choice stands.
         if doc.scalar(map, &path(pre, &["runAsUser"])).ok()?.map(unquote) == Some("0") {
@@ -63,7 +71,20 @@ fn run_as_non_root(ctx: &Ctx) -> Option<Fix> {
         }
         field(doc, map, pre, "runAsNonRoot", New::scalar("true"))
     })?;
-    Fix::safe("add `runAsNonRoot: true` to the securityContext", edits)
+    if known {
+        Fix::safe("add `runAsNonRoot: true` to the securityContext (the image's USER is numeric and not root)", edits)
+    } else {
+        Fix::unsafe_("add `runAsNonRoot: true` to the securityContext (unsafe: paved does not build this image; if it runs as root, the kubelet refuses to start it)", edits)
+    }
+}
+
+/// What the repository knows of the container's image user: `Some(true)` a numeric non-root
+/// USER, `Some(false)` root or a user name, `None` an image paved does not build.
+fn image_user(ctx: &Ctx) -> Option<bool> {
+    match ctx.finding.hint.as_deref() {
+        Some(crate::fix::hints::Hint::ImageUser { numeric_non_root, .. }) => Some(*numeric_non_root),
+        _ => None,
+    }
 }
 
 fn privilege_escalation(ctx: &Ctx) -> Option<Fix> {
@@ -93,7 +114,13 @@ fn capabilities(ctx: &Ctx) -> Option<Fix> {
         doc.push(map, &path(pre, &["capabilities", "drop"]), New::scalar("ALL"))
     })
     .or_else(|| drop_list(ctx))?;
-    Fix::safe("add `ALL` to `securityContext.capabilities.drop`", edits)
+    // A Go binary running as a numeric non-root user needs no capability; an image that starts
+    // as root may need some to drop privileges itself (redis's entrypoint switches users).
+    if image_user(ctx) == Some(true) {
+        Fix::safe("add `ALL` to `securityContext.capabilities.drop`", edits)
+    } else {
+        Fix::unsafe_("add `ALL` to `securityContext.capabilities.drop` (unsafe: an image that starts as root may need capabilities to switch users)", edits)
+    }
 }
 
 /// A `drop:` list without ALL: the finding points at the list, in the container item that
@@ -254,4 +281,29 @@ spec:
             "{out}"
         );
     }
+
+    #[test]
+    fn run_as_non_root_and_dropping_capabilities_are_safe_only_for_a_numeric_non_root_image() {
+        use crate::fix::hints::Hint;
+        use crate::fix::rules::test_support::fix_with;
+        let at = |rule: &str, hint: Option<Hint>| {
+            let mut f = finding(rule, "deploy/app.yaml", 9, 9, "");
+            f.hint = hint.map(Box::new);
+            f
+        };
+        let numeric = || Some(Hint::ImageUser { user: Some("65532".into()), numeric_non_root: true });
+        let named = || Some(Hint::ImageUser { user: Some("app".into()), numeric_non_root: false });
+        let root = || Some(Hint::ImageUser { user: None, numeric_non_root: false });
+        let fix = |rule: &str, fixer: &Fixer, hint| fix_with(fixer.fix, &at(rule, hint), PLAIN, &[]);
+        let r = RUN_AS_NON_ROOT.rule;
+        assert_eq!(fix(r, &RUN_AS_NON_ROOT, numeric()).unwrap().applicability, Applicability::Safe);
+        assert_eq!(fix(r, &RUN_AS_NON_ROOT, None).unwrap().applicability, Applicability::Unsafe);
+        assert!(fix(r, &RUN_AS_NON_ROOT, named()).is_none(), "a user name cannot be verified by the kubelet");
+        assert!(fix(r, &RUN_AS_NON_ROOT, root()).is_none(), "the image runs as root: the pod would not start");
+        let c = CAPABILITIES.rule;
+        assert_eq!(fix(c, &CAPABILITIES, numeric()).unwrap().applicability, Applicability::Safe);
+        assert_eq!(fix(c, &CAPABILITIES, root()).unwrap().applicability, Applicability::Unsafe);
+        assert_eq!(fix(c, &CAPABILITIES, None).unwrap().applicability, Applicability::Unsafe);
+    }
+
 }
