@@ -2,7 +2,9 @@
 //! that maps a rule id to its fixer. A rule without an entry has no fix; rules whose fix needs
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
+pub mod cgo_not_disabled;
 pub mod go_test_timeout;
+pub mod src_support;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -16,7 +18,7 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[go_test_timeout::FIXER];
+pub const FIXERS: &[Fixer] = &[cgo_not_disabled::FIXER, go_test_timeout::FIXER];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
@@ -57,12 +59,7 @@ pub(crate) mod test_support {
     }
 
     /// The fix `fixer` finds for the finding, with other files read from `others`.
-    pub fn fix_with(
-        fixer: fn(&Ctx) -> Option<Fix>,
-        f: &Finding,
-        text: &str,
-        others: &[(&str, &str)],
-    ) -> Option<Fix> {
+    pub fn fix_with(fixer: fn(&Ctx) -> Option<Fix>, f: &Finding, text: &str, others: &[(&str, &str)]) -> Option<Fix> {
         let read = |p: &str| others.iter().find(|(n, _)| *n == p).map(|(_, t)| t.to_string());
         fixer(&Ctx { finding: f, text, read: &read })
     }
