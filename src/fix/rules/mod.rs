@@ -3,6 +3,7 @@
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
 pub mod cgo_not_disabled;
+pub mod dockerfile_user_root;
 pub mod go_test_timeout;
 pub mod src_support;
 
@@ -18,7 +19,7 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[cgo_not_disabled::FIXER, go_test_timeout::FIXER];
+pub const FIXERS: &[Fixer] = &[cgo_not_disabled::FIXER, dockerfile_user_root::FIXER, go_test_timeout::FIXER];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
