@@ -5,6 +5,7 @@
 pub mod cgo_not_disabled;
 pub mod dockerfile_user_root;
 pub mod go_test_timeout;
+pub mod go_version_mismatch;
 pub mod src_support;
 
 use super::{Applicability, Ctx, Fix};
@@ -19,7 +20,8 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] = &[cgo_not_disabled::FIXER, dockerfile_user_root::FIXER, go_test_timeout::FIXER];
+pub const FIXERS: &[Fixer] =
+    &[cgo_not_disabled::FIXER, dockerfile_user_root::FIXER, go_test_timeout::FIXER, go_version_mismatch::FIXER];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
