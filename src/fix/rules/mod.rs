@@ -6,6 +6,7 @@ pub mod cgo_not_disabled;
 pub mod dockerfile_user_root;
 pub mod go_test_timeout;
 pub mod go_version_mismatch;
+pub mod http_server_timeouts;
 pub mod src_support;
 
 use super::{Applicability, Ctx, Fix};
@@ -20,8 +21,13 @@ pub struct Fixer {
     pub fix: fn(&Ctx) -> Option<Fix>,
 }
 
-pub const FIXERS: &[Fixer] =
-    &[cgo_not_disabled::FIXER, dockerfile_user_root::FIXER, go_test_timeout::FIXER, go_version_mismatch::FIXER];
+pub const FIXERS: &[Fixer] = &[
+    cgo_not_disabled::FIXER,
+    dockerfile_user_root::FIXER,
+    go_test_timeout::FIXER,
+    go_version_mismatch::FIXER,
+    http_server_timeouts::FIXER,
+];
 
 pub fn fixer(rule: &str) -> Option<&'static Fixer> {
     FIXERS.iter().find(|f| f.rule == rule)
