@@ -5,8 +5,8 @@
 //! flags; `commands` turns them into calls.
 
 pub mod cli;
-pub mod commands;
 pub mod fix;
+pub mod commands;
 pub mod helm;
 pub mod kustomize;
 pub mod lint;

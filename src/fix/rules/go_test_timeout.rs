@@ -22,10 +22,8 @@ const FLAG: &str = "-timeout 120s";
 /// `go test` at the command's start: assignments before it, `go` by path or as a make/shell
 /// variable (`$(GO) test`, `${GO} test`).
 static SHELL_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:\S*/)?(?:go|\$\([A-Za-z0-9_.]+\)|\$\{[A-Za-z0-9_.]+\})\s+test\b"#,
-    )
-    .expect("valid regex")
+    Regex::new(r#"^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:\S*/)?(?:go|\$\([A-Za-z0-9_.]+\)|\$\{[A-Za-z0-9_.]+\})\s+test\b"#)
+        .expect("valid regex")
 });
 static EXEC_FORM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^\[\s*"(?:\S*/)?go"\s*,\s*"test""#).expect("valid regex"));
@@ -71,10 +69,7 @@ mod tests {
     #[test]
     fn second_command_of_a_line_and_gotestsum_after_its_dashes() {
         let t = "test:\n\tgo test ./x && gotestsum --format dots -- ./...\n";
-        assert_eq!(
-            run("Makefile", t, 2, 2).unwrap(),
-            "test:\n\tgo test -timeout 120s ./x && gotestsum --format dots -- ./...\n"
-        );
+        assert_eq!(run("Makefile", t, 2, 2).unwrap(), "test:\n\tgo test -timeout 120s ./x && gotestsum --format dots -- ./...\n");
         assert_eq!(
             run("Makefile", t, 2, 17).unwrap(),
             "test:\n\tgo test ./x && gotestsum --format dots -- -timeout 120s ./...\n"
