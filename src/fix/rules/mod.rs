@@ -2,8 +2,12 @@
 //! that maps a rule id to its fixer. A rule without an entry has no fix; rules whose fix needs
 //! the network say so in [`no_fix`] (shown by `paved explain`).
 
+pub mod cgo_not_disabled;
+pub mod dockerfile_user_root;
 pub mod go_test_timeout;
+pub mod go_version_mismatch;
 pub mod gomemlimit;
+pub mod http_server_timeouts;
 pub mod k8s;
 #[cfg(test)]
 mod k8s_e2e;
@@ -11,6 +15,7 @@ pub mod probes;
 pub mod resources;
 pub mod security_context;
 pub mod service_account_token;
+pub mod src_support;
 
 use super::{Applicability, Ctx, Fix};
 
@@ -26,8 +31,12 @@ pub struct Fixer {
 
 pub const FIXERS: &[Fixer] = &[
     security_context::CAPABILITIES,
+    cgo_not_disabled::FIXER,
+    dockerfile_user_root::FIXER,
     go_test_timeout::FIXER,
+    go_version_mismatch::FIXER,
     gomemlimit::FIXER,
+    http_server_timeouts::FIXER,
     probes::LIVENESS,
     security_context::PRIVILEGE_ESCALATION,
     security_context::READ_ONLY_ROOT_FS,
