@@ -143,15 +143,36 @@ fn round_trip(root: &Path, repo: &str, unsafe_: bool) -> (usize, usize, f64) {
     let secs = start.elapsed().as_secs_f64();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{repo}: {}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("not fixed"), "{repo}: fixes were offered and then declined:\n{stderr}");
+    // Safe fixes are right the first time; an unsafe one may be declined by verification
+    // (a limit added in values.yaml makes gomemlimit-missing fire on a chart), and says why.
+    let declined: Vec<&str> = stderr.lines().filter(|l| l.starts_with("not fixed ")).collect();
+    if unsafe_ {
+        for l in &declined {
+            eprintln!("{repo} (--unsafe-fixes): {l}");
+        }
+    } else {
+        assert!(declined.is_empty(), "{repo}: safe fixes were offered and then declined:\n{stderr}");
+    }
     let after = lint_json(d, &[repo]);
 
     // Every safe fix (every fix, with --unsafe-fixes) was applied.
     let left = fixable(&after, "safe");
     assert!(left.is_empty(), "{repo}: safe-fixable findings left after --fix: {left:#?}");
     if unsafe_ {
-        let left = fixable(&after, "unsafe");
+        // What is still offered is what verification declined, and nothing else.
+        let left: Vec<(String, String)> = after["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["fix"]["applicability"] == "unsafe")
+            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["path"].as_str().unwrap().to_string()))
+            .filter(|(rule, path)| !declined.iter().any(|l| l.contains(&format!(" {path}:")) && l.contains(&format!(": {rule}: "))))
+            .collect();
         assert!(left.is_empty(), "{repo}: unsafe-fixable findings left after --unsafe-fixes: {left:#?}");
+        assert!(
+            declined.iter().all(|l| l.contains(": not applied: ")),
+            "{repo}: a declined fix gives no reason:\n{stderr}"
+        );
     }
     // No finding is new.
     let (b, a) = (counts(&before), counts(&after));

@@ -165,6 +165,8 @@ pub fn pipeline(data: &[u8]) {
             column: Some(r.pos.col),
             message: r.message,
             help: meta.fix.clone(),
+            fix: None,
+            hint: None,
         });
     }
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

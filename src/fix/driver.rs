@@ -68,7 +68,10 @@ fn key(f: &Finding) -> Key {
     (f.rule.clone(), f.path.clone(), f.message.clone())
 }
 
-fn counts<'a>(fs: impl IntoIterator<Item = &'a Finding>) -> (HashMap<(&'a str, &'a str), usize>, HashMap<Key, usize>) {
+/// Findings per (rule, path), and per identity.
+type Counts<'a> = (HashMap<(&'a str, &'a str), usize>, HashMap<Key, usize>);
+
+fn counts<'a>(fs: impl IntoIterator<Item = &'a Finding>) -> Counts<'a> {
     let mut by_file = HashMap::new();
     let mut by_key = HashMap::new();
     for f in fs {

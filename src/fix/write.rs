@@ -102,7 +102,7 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         let outside = std::fs::canonicalize(other.path()).unwrap().join("c.yaml");
         std::fs::write(&outside, "c: 1\n").unwrap();
-        assert!(refusal(&outside, &[root.clone()]).unwrap().contains("outside"));
+        assert!(refusal(&outside, std::slice::from_ref(&root)).unwrap().contains("outside"));
         std::os::unix::fs::symlink(&root, other.path().join("d")).unwrap();
         let via = other.path().join("d").join("a.yaml");
         assert!(refusal(&via, &[root]).unwrap().contains("symlink"));

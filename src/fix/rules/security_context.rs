@@ -74,7 +74,10 @@ fn run_as_non_root(ctx: &Ctx) -> Option<Fix> {
     if known {
         Fix::safe("add `runAsNonRoot: true` to the securityContext (the image's USER is numeric and not root)", edits)
     } else {
-        Fix::unsafe_("add `runAsNonRoot: true` to the securityContext (unsafe: paved does not build this image; if it runs as root, the kubelet refuses to start it)", edits)
+        Fix::unsafe_(
+            "add `runAsNonRoot: true` to the securityContext (unsafe: paved does not build this image; if it runs as root, the kubelet refuses to start it)",
+            edits,
+        )
     }
 }
 
@@ -119,7 +122,10 @@ fn capabilities(ctx: &Ctx) -> Option<Fix> {
     if image_user(ctx) == Some(true) {
         Fix::safe("add `ALL` to `securityContext.capabilities.drop`", edits)
     } else {
-        Fix::unsafe_("add `ALL` to `securityContext.capabilities.drop` (unsafe: an image that starts as root may need capabilities to switch users)", edits)
+        Fix::unsafe_(
+            "add `ALL` to `securityContext.capabilities.drop` (unsafe: an image that starts as root may need capabilities to switch users)",
+            edits,
+        )
     }
 }
 
@@ -305,5 +311,4 @@ spec:
         assert_eq!(fix(c, &CAPABILITIES, root()).unwrap().applicability, Applicability::Unsafe);
         assert_eq!(fix(c, &CAPABILITIES, None).unwrap().applicability, Applicability::Unsafe);
     }
-
 }
