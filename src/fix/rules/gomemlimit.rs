@@ -43,8 +43,13 @@ fn fix(ctx: &Ctx) -> Option<Fix> {
         if pre.is_empty() {
             return None;
         }
-        let limit = unquote(doc.scalar(map, &["resources", "limits", "memory"]).ok()??).to_string();
-        Some(limit)
+        match doc.scalar(map, &["resources", "limits", "memory"]) {
+            Ok(limit) => Some(unquote(limit?).to_string()),
+            // A flow mapping (`limits: {memory: 256Mi}`) the editor does not read: in a plain
+            // manifest the limit is the one the rule rendered into its message.
+            Err(_) if !ctx.text.contains("{{") => rendered.clone(),
+            Err(_) => None,
+        }
     })?;
     if rendered.as_deref().is_some_and(|r| unquote(r) != limit) {
         return None;
@@ -88,8 +93,13 @@ mod tests {
     #[test]
     fn a_new_env_after_the_name_line() {
         let t = "containers:\n  - name: api\n    ports:\n      - containerPort: 80\n    resources:\n      limits: {memory: \"512Mi\"}\n";
-        // A flow mapping is not read: no fix rather than a guess.
-        assert_eq!(fixed(fix, &finding(FIXER.rule, "d.yaml", 2, 5, MSG), t), None);
+        // A flow mapping the editor does not read: a plain manifest's limit is the message's.
+        let out = fixed(fix, &finding(FIXER.rule, "d.yaml", 2, 5, MSG), t).unwrap();
+        assert!(out.contains("    env:\n      - name: GOMEMLIMIT\n        value: \"460MiB\"\n"), "{out}");
+        assert!(out.ends_with("      limits: {memory: \"512Mi\"}\n"), "{out}");
+        // In a template the flow mapping may be filled from values: no guess.
+        let tpl = t.replace("\"512Mi\"", "{{ .Values.memory }}");
+        assert_eq!(fixed(fix, &finding(FIXER.rule, "t.yaml", 2, 5, MSG), &tpl), None);
         let t = "containers:\n  - name: api\n    ports:\n      - containerPort: 80\n    resources:\n      limits:\n        memory: \"512Mi\"\n";
         let out = fixed(fix, &finding(FIXER.rule, "d.yaml", 2, 5, MSG), t).unwrap();
         assert!(out.starts_with("containers:\n  - name: api\n    env:\n      - name: GOMEMLIMIT\n        value: \"460MiB\"\n    ports:\n"), "{out}");
