@@ -166,7 +166,9 @@ fn round_trip(root: &Path, repo: &str, unsafe_: bool) -> (usize, usize, f64) {
             .iter()
             .filter(|f| f["fix"]["applicability"] == "unsafe")
             .map(|f| (f["rule"].as_str().unwrap().to_string(), f["path"].as_str().unwrap().to_string()))
-            .filter(|(rule, path)| !declined.iter().any(|l| l.contains(&format!(" {path}:")) && l.contains(&format!(": {rule}: "))))
+            .filter(|(rule, path)| {
+                !declined.iter().any(|l| l.contains(&format!(" {path}:")) && l.contains(&format!(": {rule}: ")))
+            })
             .collect();
         assert!(left.is_empty(), "{repo}: unsafe-fixable findings left after --unsafe-fixes: {left:#?}");
         assert!(

@@ -40,7 +40,8 @@ fn every_fixer_on_its_fixture() {
         assert!(out.status.success(), "{}", text(&out));
 
         let before = lint_json(&d, &[]);
-        let fixable = before["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule && f["fix"].is_object()).count();
+        let fixable =
+            before["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule && f["fix"].is_object()).count();
         assert!(fixable > 0, "{rule}: its fixture has no fixable finding: {before:#}");
 
         // The rule alone (every other rule `off`), so the snapshot shows this fixer's edits; the
@@ -63,8 +64,12 @@ fn every_fixer_on_its_fixture() {
         assert!(matches!(out.status.code(), Some(0 | 1)), "{rule}: {}", text(&out));
         let after = lint_json(&d, &[]);
         assert!(String::from_utf8_lossy(&out.stderr).contains("Fixed "), "{rule}: {}", text(&out));
-        let left: Vec<&serde_json::Value> =
-            after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule && f["fix"].is_object()).collect();
+        let left: Vec<&serde_json::Value> = after["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule && f["fix"].is_object())
+            .collect();
         assert!(left.is_empty(), "{rule}: fixable findings left: {left:#?}\n{}", text(&out));
         let still = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule).count();
         let had = before["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule).count();
