@@ -179,3 +179,66 @@ fn keeps_crlf_tabs_heredocs_and_every_other_byte() {
     let after = fs::read_to_string(d.join("Makefile")).unwrap();
     assert_eq!(after, "test:\n\t@echo \"unit\"\n\t\tgo test -timeout 120s ./...   # two tabs\n");
 }
+
+/// Every line of `before` is in `after`, in order (lines were only added), except those
+/// `edited` allows to change in place.
+fn only_added(before: &str, after: &str, edited: &dyn Fn(&str, &str) -> bool) -> Result<(), String> {
+    let mut it = after.split_inclusive('\n');
+    for line in before.split_inclusive('\n') {
+        if !it.any(|l| l == line || edited(line, l)) {
+            return Err(format!("line {line:?} is gone or changed"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn yaml_comments_flow_and_block_styles_quotes_and_crlf_survive_every_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let manifest = "# The web tier.  Owned by team-web.\r\n\
+apiVersion: apps/v1\r\n\
+kind: Deployment\r\n\
+metadata:\r\n\
+  name: 'web'            # quoted on purpose\r\n\
+  labels: {app: web, tier: \"front\"}\r\n\
+spec:\r\n\
+  selector:\r\n\
+    matchLabels: {app: web}\r\n\
+  template:\r\n\
+    metadata:\r\n\
+      labels: {app: web}\r\n\
+    spec:\r\n\
+      containers:\r\n\
+      # the only container\r\n\
+      - name: web\r\n\
+        image: \"ghcr.io/acme/web:1.4.2\"   # pinned by renovate\r\n\
+        args: [\"--port\", \"8080\"]\r\n\
+        resources:\r\n\
+          limits: {memory: \"256Mi\"}\r\n\
+        securityContext: {}\r\n\
+        env:\r\n\
+        - name: MODE\r\n\
+          value: >-\r\n\
+            fast\r\n\
+            and safe\r\n";
+    write(d, "deploy/web.yaml", manifest);
+    let out = lint(d, &["--fix", "--unsafe-fixes"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not fixed"), "{}", text(&out));
+    let after = fs::read_to_string(d.join("deploy/web.yaml")).unwrap();
+    assert_ne!(after, manifest, "nothing was fixed");
+    // `securityContext: {}` becomes a block: that line alone changes in place.
+    only_added(manifest, &after, &|a, b| a.trim_end() == "securityContext: {}" && b.trim_end() == "securityContext:")
+        .unwrap_or_else(|e| panic!("{e}:\n{after}"));
+    // CRLF everywhere, including the inserted lines.
+    assert!(after.split_inclusive('\n').all(|l| l.ends_with("\r\n")), "a line lost its CRLF:\n{after:?}");
+    assert!(!after.contains('\t'));
+    // Still the same document, plus the fixes.
+    let docs = paved::parse::yaml::parse_stream(&after, &paved::parse::yaml::Limits::default()).expect("parses");
+    let root = docs[0].root.to_json();
+    let c = &root["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "ghcr.io/acme/web:1.4.2");
+    assert_eq!(c["env"].as_array().unwrap().last().unwrap()["value"], "fast and safe");
+    assert_eq!(root["metadata"]["labels"]["tier"], "front");
+    assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], false);
+}

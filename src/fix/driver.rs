@@ -141,6 +141,11 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
         attempts += 1;
         let mut files = Files::default();
         let mut candidates: Vec<(usize, Fix)> = Vec::new();
+        // A fix edits only files paved linted: a finding's file, or a file of a chart it
+        // rendered (values.yaml). Excluded and unread files are never written.
+        let linted: HashSet<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+        let chart_dirs: Vec<String> = report.charts.iter().map(|c| format!("{}/", c.trim_end_matches('/'))).collect();
+        let may_edit = |p: &str| linted.contains(p) || chart_dirs.iter().any(|c| p.starts_with(c.as_str()));
         for (i, f) in report.findings.iter().enumerate() {
             if declined.contains_key(&key(f)) {
                 continue;
@@ -150,6 +155,9 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
                 continue;
             }
             let why = fix.edits.iter().find_map(|e| {
+                if !may_edit(&e.path) {
+                    return Some(format!("{} is not a file paved lints here", e.path));
+                }
                 refused.entry(e.path.clone()).or_insert_with(|| write::refusal(Path::new(&e.path), &roots)).clone()
             });
             if let Some(why) = why {
