@@ -196,39 +196,42 @@ fn only_added(before: &str, after: &str, edited: &dyn Fn(&str, &str) -> bool) ->
 fn yaml_comments_flow_and_block_styles_quotes_and_crlf_survive_every_fix() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let manifest = "# The web tier.  Owned by team-web.\r\n\
-apiVersion: apps/v1\r\n\
-kind: Deployment\r\n\
-metadata:\r\n\
-  name: 'web'            # quoted on purpose\r\n\
-  labels: {app: web, tier: \"front\"}\r\n\
-spec:\r\n\
-  selector:\r\n\
-    matchLabels: {app: web}\r\n\
-  template:\r\n\
-    metadata:\r\n\
-      labels: {app: web}\r\n\
-    spec:\r\n\
-      containers:\r\n\
-      # the only container\r\n\
-      - name: web\r\n\
-        image: \"ghcr.io/acme/web:1.4.2\"   # pinned by renovate\r\n\
-        args: [\"--port\", \"8080\"]\r\n\
-        resources:\r\n\
-          limits: {memory: \"256Mi\"}\r\n\
-        securityContext: {}\r\n\
-        env:\r\n\
-        - name: MODE\r\n\
-          value: >-\r\n\
-            fast\r\n\
-            and safe\r\n";
+    let manifest = "# The web tier.  Owned by team-web.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: 'web'            # quoted on purpose
+  labels: {app: web, tier: \"front\"}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      # the only container
+      - name: web
+        image: \"ghcr.io/acme/web:1.4.2\"   # pinned by renovate
+        args: [\"--port\", \"8080\"]
+        resources:
+          limits: {memory: \"256Mi\"}
+        securityContext: {}
+        env:
+        - name: MODE
+          value: >-
+            fast
+            and safe
+"
+    .replace('\n', "\r\n");
+    let manifest = manifest.as_str();
     write(d, "deploy/web.yaml", manifest);
     let out = lint(d, &["--fix", "--unsafe-fixes"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("not fixed"), "{}", text(&out));
     let after = fs::read_to_string(d.join("deploy/web.yaml")).unwrap();
     assert_ne!(after, manifest, "nothing was fixed");
     // `securityContext: {}` becomes a block: that line alone changes in place.
-    only_added(manifest, &after, &|a, b| a.trim_end() == "securityContext: {}" && b.trim_end() == "securityContext:")
+    only_added(manifest, &after, &|a, b| a.trim() == "securityContext: {}" && b.trim() == "securityContext:")
         .unwrap_or_else(|e| panic!("{e}:\n{after}"));
     // CRLF everywhere, including the inserted lines.
     assert!(after.split_inclusive('\n').all(|l| l.ends_with("\r\n")), "a line lost its CRLF:\n{after:?}");
