@@ -104,13 +104,31 @@ pub fn run(args: LintArgs) -> Result<Status> {
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = report::render(format, &report, color);
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`paved lint | head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes());
+    if format == Format::Json {
+        // Streamed: the JSON of a monorepo's findings and their fixes is tens of megabytes.
+        match &args.output {
+            Some(path) => {
+                let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+                let mut w = std::io::BufWriter::new(file);
+                report::json::write(&report, &mut w)
+                    .and_then(|()| w.flush())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            None => {
+                let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                // A closed pipe (`paved lint | head`) is not an error worth a message.
+                let _ = report::json::write(&report, &mut w).and_then(|()| w.flush());
+            }
+        }
+    } else {
+        let text = report::render(format, &report, color);
+        match &args.output {
+            Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`paved lint | head`) is not an error worth a message.
+                let _ = out.write_all(text.as_bytes());
+            }
         }
     }
     for e in &report.policy_errors {

@@ -164,10 +164,19 @@ pub fn fix_for(finding: &Finding, files: &mut Files) -> Option<Fix> {
     Some(Fix { applicability, ..fix })
 }
 
-/// Attaches a fix to every finding that has one.
+/// Attaches a fix to every finding that has one. Findings are sorted by path: one file's text
+/// is held at a time (a monorepo's findings span thousands of files).
 pub fn attach(report: &mut Report) {
     let mut files = Files::default();
+    let mut current: Option<String> = None;
     for f in &mut report.findings {
+        if rules::fixer(&f.rule).is_none() {
+            continue;
+        }
+        if current.as_deref() != Some(f.path.as_str()) {
+            files.clear();
+            current = Some(f.path.clone());
+        }
         f.fix = fix_for(f, &mut files).map(Box::new);
     }
 }
