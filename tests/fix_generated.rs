@@ -103,22 +103,7 @@ fn a_broken_generated_project_is_put_back_on_the_road() {
 }
 
 fn checkov_failed(checkov: &Path, framework: &str, file: &Path) -> BTreeSet<String> {
-    let out = run(Command::new(checkov)
-        .args(["--framework", framework, "--skip-download", "--quiet", "--compact", "-o", "json", "-f"])
-        .arg(file));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("checkov output is not JSON ({e}): {}", text(&out)));
-    let reports = match json {
-        serde_json::Value::Array(a) => a,
-        other => vec![other],
-    };
-    let mut failed = BTreeSet::new();
-    for r in reports {
-        for f in r["results"]["failed_checks"].as_array().into_iter().flatten() {
-            failed.insert(f["check_id"].as_str().unwrap_or_default().to_string());
-        }
-    }
-    failed
+    common::checkov_failed(checkov, framework, file).into_iter().collect()
 }
 
 /// checkov's checks that match the rules paved fixes, on Kubernetes manifests and Dockerfiles.

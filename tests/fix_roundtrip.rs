@@ -11,19 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use common::{lint_json, paved, read_tree, run, text};
+use common::{gorepos, lint_json, paved, read_tree, run, text};
 use paved::parse::yaml;
 use serde_json::Value;
-
-fn gorepos() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gorepos");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "{} is missing", dir.display());
-    eprintln!("skipping: {} not found", dir.display());
-    None
-}
 
 fn copy(src: &Path, dst: &Path) {
     let out = run(std::process::Command::new("cp").arg("-a").arg(src).arg(dst));

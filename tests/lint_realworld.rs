@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{at as f, lint_json, located, paved, run, snapshot_settings, text};
+use common::{at as f, gorepos, lint_json, located, paved, run, snapshot_settings, text};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -242,17 +242,6 @@ fn chart_renders_are_reproducible() {
     let a = lint_json(&fixtures().join("hook-chart"), &[]);
     let b = lint_json(&fixtures().join("hook-chart"), &[]);
     assert_eq!(a, b);
-}
-
-/// The corpus of whole Go repositories, beside this checkout as CI lays it out.
-fn gorepos() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gorepos");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "{} is missing", dir.display());
-    eprintln!("skipping: {} not found", dir.display());
-    None
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{oracle_python, require_tool, run, text};
+use common::{checkov_failed, oracle_python, require_tool, run, text};
 
 fn project(tmp: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["--module", "github.com/acme/orders", "--ci", "both"];
@@ -369,29 +369,6 @@ fn helm_test_hook_probes_the_service_with_its_own_image_and_is_hardened() {
 fn documented_exceptions(readme: &str) -> Vec<String> {
     let section = readme.split("## Security checks").nth(1).unwrap_or_default();
     section.split('`').filter(|w| w.starts_with("CKV_") || w.starts_with("CKV2_")).map(str::to_string).collect()
-}
-
-fn checkov_failed(checkov: &Path, framework: &str, file: &Path) -> Vec<String> {
-    let out = run(Command::new(checkov)
-        .args(["--framework", framework, "--skip-download", "--quiet", "--compact", "-o", "json", "-f"])
-        .arg(file));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("checkov output is not JSON ({e}): {}", text(&out)));
-    // One report per framework (an object), or a list of them.
-    let reports = match json {
-        serde_json::Value::Array(a) => a,
-        other => vec![other],
-    };
-    let mut failed = Vec::new();
-    for r in reports {
-        let passed = r["summary"]["passed"].as_u64().unwrap_or(0);
-        assert!(passed > 10, "checkov ran no real checks on {}: {r}", file.display());
-        for f in r["results"]["failed_checks"].as_array().into_iter().flatten() {
-            failed.push(f["check_id"].as_str().unwrap_or_default().to_string());
-        }
-    }
-    failed
 }
 
 #[test]

@@ -145,3 +145,39 @@ pub fn snapshot_settings() -> insta::Settings {
 pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| o.stdout.trim_ascii() == b"0").unwrap_or(false)
 }
+
+/// The corpus of whole Go repositories (`../shared/corpus/gorepos`), beside this checkout as
+/// CI lays it out; `None` (a skip) only outside CI.
+pub fn gorepos() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gorepos");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "{} is missing", dir.display());
+    eprintln!("skipping: {} not found", dir.display());
+    None
+}
+
+/// The ids of the checks checkov fails on `file` (one framework).
+pub fn checkov_failed(checkov: &Path, framework: &str, file: &Path) -> Vec<String> {
+    let out = run(std::process::Command::new(checkov)
+        .args(["--framework", framework, "--skip-download", "--quiet", "--compact", "-o", "json", "-f"])
+        .arg(file));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("checkov output is not JSON ({e}): {}", text(&out)));
+    // One report per framework (an object), or a list of them.
+    let reports = match json {
+        serde_json::Value::Array(a) => a,
+        other => vec![other],
+    };
+    let mut failed = Vec::new();
+    for r in reports {
+        let passed = r["summary"]["passed"].as_u64().unwrap_or(0);
+        assert!(passed > 10, "checkov ran no real checks on {}: {r}", file.display());
+        for f in r["results"]["failed_checks"].as_array().into_iter().flatten() {
+            failed.push(f["check_id"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    failed
+}
