@@ -307,3 +307,94 @@ fn failing_broken_and_runaway_policies() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("policy evaluation failed"), "{}", text(&out));
 }
+
+/// `paved lint` as of `today` (`PAVED_TODAY`, the injectable clock).
+fn lint_on(dir: &Path, today: &str, args: &[&str]) -> Output {
+    run(paved().current_dir(dir).env("PAVED_TODAY", today).arg("lint").args(["--format", "json"]).args(args))
+}
+
+#[test]
+fn suppressions_expire_the_day_after_their_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(
+        d.join("Makefile"),
+        "test:\n\t# paved:ignore go-test-timeout-missing -- the suite is being split (until 2026-12-01)\n\tgo test ./...\n",
+    )
+    .unwrap();
+    fs::write(d.join("deploy.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ignore.paved.dev/image-latest-tag: \"mirror, pinned upstream (until 2026-12-01)\"\nspec:\n  containers:\n    - name: c\n      image: nginx\n").unwrap();
+    fs::write(
+        d.join(".paved.yaml"),
+        "ignore:\n  - paths: [deploy.yaml]\n    rules: [run-as-non-root]\n    reason: legacy pod\n    expires: 2026-12-01\n",
+    )
+    .unwrap();
+    // Dated tomorrow (or today): still suppressed.
+    for today in ["2026-11-30", "2026-12-01"] {
+        let v = json(&lint_on(d, today, &[]));
+        let found = rules_lines(&v, "findings");
+        assert!(!found.iter().any(|(r, _)| r == "expired-suppression"), "{today}: {found:?}");
+        let suppressed: Vec<String> = rules_lines(&v, "suppressed").into_iter().map(|(r, _)| r).collect();
+        for rule in ["go-test-timeout-missing", "image-latest-tag", "run-as-non-root"] {
+            assert!(suppressed.iter().any(|r| r == rule), "{today}: {rule} not suppressed: {suppressed:?}");
+        }
+    }
+    // Dated yesterday: nothing suppressed, and each suppression says it expired.
+    let out = lint_on(d, "2026-12-02", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let found = rules_lines(&v, "findings");
+    for (rule, line) in [("go-test-timeout-missing", 3), ("expired-suppression", 2)] {
+        assert!(found.contains(&(rule.to_string(), line)), "no {rule} at {line}: {found:?}");
+    }
+    for rule in ["image-latest-tag", "run-as-non-root"] {
+        assert!(found.iter().any(|(r, _)| r == rule), "{rule} should be reported again: {found:?}");
+    }
+    let expired: Vec<&Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "expired-suppression").collect();
+    assert_eq!(expired.len(), 3, "{expired:#?}");
+    assert!(
+        expired
+            .iter()
+            .any(|f| f["path"] == ".paved.yaml" && f["message"].as_str().unwrap().contains("expired on 2026-12-01"))
+    );
+    assert!(expired.iter().any(|f| f["path"] == "deploy.yaml" && f["line"] == 6));
+    // A config date that is not a date is a config error.
+    fs::write(
+        d.join(".paved.yaml"),
+        "ignore:\n  - paths: [x]\n    rules: [run-as-non-root]\n    expires: next spring\n",
+    )
+    .unwrap();
+    let out = lint_on(d, "2026-12-02", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("expires: \"next spring\" is not a date (YYYY-MM-DD)"), "{}", text(&out));
+}
+
+#[test]
+fn forbid_inline_suppressions_leaves_them_to_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(
+        d.join("Makefile"),
+        "test:\n\t# paved:ignore go-test-timeout-missing -- I know better\n\tgo test ./...\n",
+    )
+    .unwrap();
+    fs::write(d.join(".paved.yaml"), "forbid-inline-suppressions: [go-test-timeout-missing]\n").unwrap();
+    let out = lint_on(d, "2026-12-02", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let found = rules_lines(&v, "findings");
+    assert_eq!(found, [("forbidden-suppression".to_string(), 2), ("go-test-timeout-missing".to_string(), 3)]);
+    assert_eq!(v["findings"][0]["severity"], "error");
+    // The config itself may still suppress it.
+    fs::write(
+        d.join(".paved.yaml"),
+        "forbid-inline-suppressions: [go-test-timeout-missing]\nignore:\n  - paths: [Makefile]\n    rules: [go-test-timeout-missing]\n    reason: split in Q1\n",
+    )
+    .unwrap();
+    let v = json(&lint_on(d, "2026-12-02", &[]));
+    assert_eq!(rules_lines(&v, "findings"), [("forbidden-suppression".to_string(), 2)]);
+    assert_eq!(rules_lines(&v, "suppressed"), [("go-test-timeout-missing".to_string(), 3)]);
+    // An unknown rule in the list is a config error.
+    fs::write(d.join(".paved.yaml"), "forbid-inline-suppressions: [no-such-rule]\n").unwrap();
+    assert_eq!(lint_on(d, "2026-12-02", &[]).status.code(), Some(2));
+}

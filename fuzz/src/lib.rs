@@ -171,7 +171,7 @@ pub fn pipeline(data: &[u8]) {
     }
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found.dedup();
-    let _ = suppress::apply(path, found, &suppressions, &|_| RuleState::Enabled(Severity::Error));
+    let _ = suppress::apply(path, found, &suppressions, &suppress::States(&|_| RuleState::Enabled(Severity::Error)));
 }
 
 /// The Go source reader (imports, routes, listeners, calls) on one file.

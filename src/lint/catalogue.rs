@@ -10,6 +10,8 @@ use super::policy::RuleMeta;
 
 pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+pub const EXPIRED_SUPPRESSION: &str = "expired-suppression";
+pub const FORBIDDEN_SUPPRESSION: &str = "forbidden-suppression";
 pub const HELM_RENDER_ERROR: &str = "helm-render-error";
 pub const HELM_DEPENDENCY_MISSING: &str = "helm-dependency-missing";
 pub const KUSTOMIZE_BUILD_ERROR: &str = "kustomize-build-error";
@@ -36,6 +38,27 @@ fn internal(id: &str, severity: Severity, title: &str, description: &str, ration
 /// Rules enforced by the engine, not by a policy.
 pub fn internal_rules() -> Vec<RuleMeta> {
     vec![
+        internal(
+            EXPIRED_SUPPRESSION,
+            Severity::Warning,
+            "Suppression past its expiry date",
+            "A `# paved:ignore RULE -- reason (until YYYY-MM-DD)` comment, an `ignore.paved.dev/RULE` \
+             annotation whose reason ends so, or a config `ignore:` entry with `expires:`, is past its date \
+             (or its date cannot be read): it no longer suppresses, and its findings are reported again.",
+            "An exception granted for a while must end: a date makes the owner look again, instead of \
+             the suppression outliving the reason it was granted for.",
+            "Fix the findings, or renew the suppression with a new date and a reason that still holds.",
+        ),
+        internal(
+            FORBIDDEN_SUPPRESSION,
+            Severity::Error,
+            "Suppression of a rule the configuration forbids suppressing in files",
+            "A `# paved:ignore` comment or `ignore.paved.dev/` annotation names a rule listed in the \
+             configuration's `forbid-inline-suppressions`: it suppresses nothing, and the finding is reported.",
+            "Some rules are for policy owners to waive, not for the author of the change: only the \
+             configuration (reviewed by them) may suppress them.",
+            "Fix the finding, or ask the policy owners for a config `ignore:` entry with a reason and an expiry.",
+        ),
         internal(
             PARSE_ERROR,
             Severity::Error,

@@ -18,6 +18,7 @@
 //! max-file-size: 10MB        # larger files are a parse-error finding, not read
 //! kubernetes-version: "1.30" # the cluster version manifests and charts target (default: the newest paved knows)
 //! allow-unpinned: [actions, docker/build-push-action]  # owners or repos trusted at a tag
+//! forbid-inline-suppressions: [secret-in-plain-env]       # only this file may suppress these
 //! ```
 //! Unknown keys, rule ids and values are errors naming the file, line and column.
 
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use globset::{GlobSet, GlobSetBuilder};
 
+use super::clock::Date;
 use super::finding::{FailOn, Severity};
 use crate::parse::Pos;
 use crate::parse::yaml::{self, Node};
@@ -44,6 +46,8 @@ pub struct PathIgnore {
     pub globs: GlobSet,
     pub rules: Vec<String>,
     pub reason: Option<String>,
+    /// `expires: YYYY-MM-DD`: after that day the entry suppresses nothing.
+    pub expires: Option<Date>,
     pub pos: Pos,
 }
 
@@ -67,6 +71,9 @@ pub struct Config {
     /// `allow-unpinned`: GitHub action owners (`actions`) or repositories (`docker/login-action`)
     /// whose `uses:` may name a tag or branch (action-not-pinned), lowercased.
     pub allow_unpinned: Vec<String>,
+    /// `forbid-inline-suppressions`: rules whose `# paved:ignore` comments and ignore annotations
+    /// do not suppress (policy owners decide, not the code's author).
+    pub forbid_inline: Vec<String>,
 }
 
 /// Finds the config file for a lint of `root`: in `root` (or its directory, for a file) or any
@@ -165,7 +172,7 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                     v.as_seq().ok_or_else(|| err(display, v.pos, "`ignore` is a list of {paths, rules, reason}"))?;
                 for item in items {
                     let m = item.as_map().ok_or_else(|| err(display, item.pos, "expected {paths, rules, reason}"))?;
-                    let (mut globs, mut rules, mut reason) = (None, None, None);
+                    let (mut globs, mut rules, mut reason, mut expires) = (None, None, None, None);
                     for (ik, iv) in m {
                         match yaml::key_text(ik).as_ref() {
                             "paths" => globs = Some(glob_set(display, iv)?),
@@ -177,17 +184,23 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                                 rules = Some(ids);
                             }
                             "reason" => reason = iv.as_str().map(str::to_string).filter(|s| !s.trim().is_empty()),
+                            "expires" => {
+                                let text = iv.scalar_text().unwrap_or_default();
+                                expires = Some(Date::parse(&text).ok_or_else(|| {
+                                    err(display, iv.pos, format!("expires: {text:?} is not a date (YYYY-MM-DD)"))
+                                })?);
+                            }
                             other => bail!(err(
                                 display,
                                 ik.pos,
-                                format!("unknown key `{other}` in ignore (expected paths, rules, reason)")
+                                format!("unknown key `{other}` in ignore (expected paths, rules, reason, expires)")
                             )),
                         }
                     }
                     let (Some(globs), Some(rules)) = (globs, rules) else {
                         bail!(err(display, item.pos, "an ignore entry needs `paths` and `rules`"));
                     };
-                    config.ignore.push(PathIgnore { globs, rules, reason, pos: item.pos });
+                    config.ignore.push(PathIgnore { globs, rules, reason, expires, pos: item.pos });
                 }
             }
             "policies" => config.policies = strings(display, v)?.into_iter().map(|p| config.dir.join(p)).collect(),
@@ -211,11 +224,18 @@ pub fn load(file: &Path, display: &str, known_rule: &dyn Fn(&str) -> bool) -> Re
                     Some(super::kubernetes_apis::parse_target(&text).map_err(|m| err(display, v.pos, m))?);
             }
             "allow-unpinned" => config.allow_unpinned = owners_or_repos(display, v)?,
+            "forbid-inline-suppressions" => {
+                let ids = strings(display, v)?;
+                if let Some(bad) = ids.iter().find(|id| !known_rule(id)) {
+                    bail!(err(display, v.pos, format!("unknown rule {bad:?} (see `paved rules`)")));
+                }
+                config.forbid_inline = ids;
+            }
             other => bail!(err(
                 display,
                 k.pos,
                 format!(
-                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size, kubernetes-version, allow-unpinned)"
+                    "unknown key `{other}` (expected rules, exclude, include, default-excludes, ignore, policies, values, fail-on, max-file-size, kubernetes-version, allow-unpinned, forbid-inline-suppressions)"
                 )
             )),
         }

@@ -184,11 +184,8 @@ struct OriginFile {
 /// Moves every root's findings (rendered findings, cross-file ones included, after the
 /// suppressions the rendered text carries) and build problems to their origin files, reports a
 /// finding several roots share once (naming them), and applies each origin file's
-/// `# paved:ignore` comments. `state` gives rules' configured severities.
-pub fn settle(
-    linted: Vec<(LintedRoot, Vec<Finding>, Vec<Suppressed>)>,
-    state: &dyn Fn(&str) -> RuleState,
-) -> Vec<Mapped> {
+/// `# paved:ignore` comments, as `judge` decides (rule states, expiry, forbidden rules).
+pub fn settle(linted: Vec<(LintedRoot, Vec<Finding>, Vec<Suppressed>)>, judge: &dyn suppress::Judge) -> Vec<Mapped> {
     let mut located: Vec<Located> = Vec::new();
     let mut origins: BTreeMap<String, OriginFile> = BTreeMap::new();
     for (r, findings, suppressed) in linted {
@@ -216,7 +213,7 @@ pub fn settle(
         };
         for p in &r.built.problems {
             let (rule, severity) = problem_rule(p.kind);
-            let severity = match state(rule) {
+            let severity = match judge.state(rule) {
                 RuleState::Enabled(s) => s,
                 RuleState::Disabled => continue,
                 RuleState::Unknown => severity,
@@ -301,7 +298,7 @@ pub fn settle(
     for (display, (findings, mut suppressed)) in by_file {
         let Some(o) = origins.get(&display) else { continue };
         let comments = suppress::scan_comments(&o.text, true);
-        let (kept, more) = suppress::apply(&display, findings, &comments, state);
+        let (kept, more) = suppress::apply(&display, findings, &comments, judge);
         suppressed.extend(more);
         if kept.is_empty() && suppressed.is_empty() {
             continue;

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod catalogue;
 pub mod chart;
+pub mod clock;
 pub mod config;
 pub mod discover;
 pub mod engine;
@@ -181,6 +182,20 @@ struct Context_<'a> {
     meta: Vec<RuleMeta>,
     /// The lint roots, canonical directories (a file root: its directory): what may be read.
     roots: Vec<PathBuf>,
+    /// Today, for suppressions that expire (`PAVED_TODAY` in tests and dated audits).
+    today: clock::Date,
+}
+
+impl suppress::Judge for Context_<'_> {
+    fn state(&self, rule: &str) -> RuleState {
+        Context_::state(self, rule)
+    }
+    fn today(&self) -> clock::Date {
+        self.today
+    }
+    fn forbids_inline(&self, rule: &str) -> bool {
+        self.config.forbid_inline.iter().any(|r| r == rule)
+    }
 }
 
 impl Context_<'_> {
@@ -261,11 +276,11 @@ fn lint_file(engines: &Pool, ctx: &Context_, c: &discover::Candidate) -> FileRes
 fn settle(ctx: &Context_, r: &FileResult, mut found: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>) {
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found.dedup();
-    let (kept, mut suppressed) = suppress::apply(&r.display, found, &r.suppressions, &|rule| ctx.state(rule));
+    let (kept, mut suppressed) = suppress::apply(&r.display, found, &r.suppressions, ctx);
     let ignores = ctx.config.ignores_for(&r.fs_path);
     let mut findings = Vec::new();
     for f in kept {
-        match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
+        match ignores.iter().find(|i| i.rules.contains(&f.rule) && i.expires.is_none_or(|d| d >= ctx.today)) {
             Some(i) => suppressed.push(Suppressed {
                 finding: f,
                 reason: i.reason.clone().unwrap_or_default(),
@@ -305,12 +320,12 @@ fn lint_rendered(engines: &Pool, ctx: &Context_, display: &str, text: &str) -> c
 }
 
 /// Adds one chart file's findings to the report, after the config's path ignores.
-fn add_chart_file(report: &mut Report, config: &Config, m: chart::Mapped) {
+fn add_chart_file(report: &mut Report, config: &Config, today: clock::Date, m: chart::Mapped) {
     let ignores = config.ignores_for(&m.fs_path);
     let mut kept = Vec::new();
     let mut suppressed = m.suppressed;
     for f in m.findings {
-        match ignores.iter().find(|i| i.rules.contains(&f.rule)) {
+        match ignores.iter().find(|i| i.rules.contains(&f.rule) && i.expires.is_none_or(|d| d >= today)) {
             Some(i) => suppressed.push(Suppressed {
                 finding: f,
                 reason: i.reason.clone().unwrap_or_default(),
@@ -389,7 +404,8 @@ pub fn run(options: &Options) -> Result<Report> {
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .map(|p| if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or(p) })
         .collect();
-    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta, roots };
+    let today = clock::Date::today();
+    let ctx = Context_ { config: &config, states, max, parse_only: options.parse_only, meta, roots, today };
 
     let include = |p: &Path| config.included(p);
     let excludes = discover::Excludes {
@@ -455,7 +471,7 @@ pub fn run(options: &Options) -> Result<Report> {
     for c in charts {
         for m in c.chart_findings {
             report.files += 1;
-            add_chart_file(&mut report, ctx.config, m);
+            add_chart_file(&mut report, ctx.config, ctx.today, m);
         }
         templates.push(c.templates);
     }
@@ -530,12 +546,12 @@ pub fn run(options: &Options) -> Result<Report> {
             found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             found.dedup();
             let display = t.template.display().to_string();
-            let (kept, suppressed) = suppress::apply(&display, found, &t.lint.suppressions, &|rule| ctx.state(rule));
+            let (kept, suppressed) = suppress::apply(&display, found, &t.lint.suppressions, &ctx);
             t.template.mapped_into(kept, suppressed, &mut files);
         }
         for m in files.into_values() {
             report.files += 1;
-            add_chart_file(&mut report, ctx.config, m);
+            add_chart_file(&mut report, ctx.config, ctx.today, m);
         }
     }
 
@@ -548,16 +564,36 @@ pub fn run(options: &Options) -> Result<Report> {
         with_hints(&mut found);
         found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         found.dedup();
-        let (kept, suppressed) = suppress::apply(&k.unit, found, &k.lint.suppressions, &|rule| ctx.state(rule));
+        let (kept, suppressed) = suppress::apply(&k.unit, found, &k.lint.suppressions, &ctx);
         settled.push((k, kept, suppressed));
     }
-    for m in kustomize::settle(settled, &|rule| ctx.state(rule)) {
+    for m in kustomize::settle(settled, &ctx) {
         // A file the config excludes is not reported on, even when a build reads it.
         if !config.excluded(&m.fs_path) {
-            add_chart_file(&mut report, ctx.config, m);
+            add_chart_file(&mut report, ctx.config, ctx.today, m);
         }
     }
 
+    // Config ignore entries past their `expires:` date suppress nothing and say so, once each.
+    if let (Some(path), RuleState::Enabled(severity)) = (&config.path, ctx.state(catalogue::EXPIRED_SUPPRESSION)) {
+        for i in config.ignore.iter().filter(|i| i.expires.is_some_and(|d| d < ctx.today)) {
+            let d = i.expires.expect("filtered");
+            report.findings.push(Finding {
+                rule: catalogue::EXPIRED_SUPPRESSION.to_string(),
+                severity,
+                path: path.clone(),
+                line: i.pos.line,
+                column: Some(i.pos.col),
+                message: format!(
+                    "the ignore entry for {} expired on {d}: it no longer suppresses, and its findings are reported again",
+                    i.rules.join(", ")
+                ),
+                help: String::new(),
+                fix: None,
+                hint: None,
+            });
+        }
+    }
     // Cross-file findings in files that were not linted themselves (should not happen).
     report.findings.extend(repo_findings.into_values().flatten());
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

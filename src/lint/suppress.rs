@@ -5,15 +5,39 @@
 //! A suppressed finding is not a failure but stays in the report with its reason. A
 //! suppression without a reason is itself a `suppression-without-reason` warning, and one that
 //! matches no finding is an `unused-suppression` warning, so suppressions stay reviewable.
+//!
+//! Governance: a reason may end with `(until YYYY-MM-DD)`; after that day the suppression
+//! suppresses nothing and is an `expired-suppression` warning (an unreadable date counts as
+//! expired: it fails closed). Rules listed in the config's `forbid-inline-suppressions` cannot
+//! be suppressed in the linted files at all: such a comment or annotation is a
+//! `forbidden-suppression` error, and the finding is reported.
 
 use std::collections::BTreeMap;
 
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::catalogue::{SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
+use super::catalogue::{EXPIRED_SUPPRESSION, FORBIDDEN_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
+use super::clock::Date;
 use super::finding::{Finding, Severity, Suppressed, SuppressionKind};
 use crate::parse::Pos;
+
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(\s*until\s+([^)]*?)\s*\)\s*$").expect("valid regex"));
+
+/// When a suppression stops applying, from the end of its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    On(Date),
+    /// `(until ...)` with something that is not a date: treated as expired.
+    Unreadable(String),
+}
+
+/// The `(until YYYY-MM-DD)` at the end of a reason, if any.
+pub fn expiry_of(reason: Option<&str>) -> Option<Expiry> {
+    let caps = UNTIL.captures(reason?)?;
+    let text = caps.get(1).map_or("", |m| m.as_str());
+    Some(Date::parse(text).map_or_else(|| Expiry::Unreadable(text.to_string()), Expiry::On))
+}
 
 static DIRECTIVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"#\s*paved:ignore(-file)?\b(.*)$").expect("valid regex"));
@@ -38,6 +62,8 @@ pub struct Suppression {
     pub kind: SuppressionKind,
     /// How the suppression is written, for messages (`# paved:ignore`, `annotation ignore.paved.dev/x`).
     pub label: String,
+    /// From `(until YYYY-MM-DD)` at the end of the reason.
+    pub expires: Option<Expiry>,
 }
 
 /// The `paved:ignore` comments of a file. A comment alone on its line covers the next line
@@ -90,7 +116,10 @@ pub fn scan_comments(text: &str, trailing: bool) -> Vec<Suppression> {
             scope,
             kind: if file_level { SuppressionKind::File } else { SuppressionKind::Inline },
             label: if file_level { "# paved:ignore-file".into() } else { "# paved:ignore".into() },
+            expires: None,
         });
+        let last = out.last_mut().expect("pushed");
+        last.expires = expiry_of(last.reason.as_deref());
     }
     out
 }
@@ -103,6 +132,29 @@ fn applies(s: &Suppression, f: &Finding) -> bool {
         Scope::Line(l) => f.line == l,
         Scope::Lines(a, b) => (a..=b).contains(&f.line),
         Scope::File => true,
+    }
+}
+
+/// What the run decides about suppressions: each rule's state, today's date, and which rules
+/// may not be suppressed in the linted files.
+pub trait Judge {
+    fn state(&self, rule: &str) -> RuleState;
+    fn today(&self) -> Date;
+    fn forbids_inline(&self, rule: &str) -> bool;
+}
+
+/// A judge with only rule states: no suppression expires or is forbidden (tests, renders).
+pub struct States<'a>(pub &'a dyn Fn(&str) -> RuleState);
+
+impl Judge for States<'_> {
+    fn state(&self, rule: &str) -> RuleState {
+        (self.0)(rule)
+    }
+    fn today(&self) -> Date {
+        Date { year: 1970, month: 1, day: 1 }
+    }
+    fn forbids_inline(&self, _: &str) -> bool {
+        false
     }
 }
 
@@ -120,14 +172,26 @@ pub fn apply(
     path: &str,
     findings: Vec<Finding>,
     suppressions: &[Suppression],
-    state: &dyn Fn(&str) -> RuleState,
+    judge: &dyn Judge,
 ) -> (Vec<Finding>, Vec<Suppressed>) {
+    let state = |rule: &str| judge.state(rule);
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
+    let today = judge.today();
+    let expired = |s: &Suppression| match &s.expires {
+        Some(Expiry::On(d)) => *d < today,
+        Some(Expiry::Unreadable(_)) => true,
+        None => false,
+    };
+    // A rule a suppression names but may not suppress (expired, or forbidden in the files).
+    let inert = |s: &Suppression, rule: &str| {
+        expired(s)
+            || s.kind != SuppressionKind::Config && s.kind != SuppressionKind::Baseline && judge.forbids_inline(rule)
+    };
     let mut used: Vec<BTreeMap<&str, bool>> =
         suppressions.iter().map(|s| s.rules.iter().map(|r| (r.as_str(), false)).collect()).collect();
     for f in findings {
-        match suppressions.iter().position(|s| applies(s, &f)) {
+        match suppressions.iter().position(|s| applies(s, &f) && !inert(s, &f.rule)) {
             Some(i) => {
                 used[i].insert(suppressions[i].rules.iter().find(|r| **r == f.rule).map_or("", |r| r.as_str()), true);
                 let s = &suppressions[i];
@@ -163,7 +227,33 @@ pub fn apply(
         if s.rules.is_empty() {
             kept.extend(hygiene(UNUSED_SUPPRESSION, s.pos, format!("{} names no rule", s.label)));
         }
+        for rule in &s.rules {
+            if judge.forbids_inline(rule) && s.kind != SuppressionKind::Config && s.kind != SuppressionKind::Baseline {
+                kept.extend(hygiene(
+                    FORBIDDEN_SUPPRESSION,
+                    s.pos,
+                    format!(
+                        "{} {rule}: the configuration's forbid-inline-suppressions does not let files suppress {rule}; the finding is reported",
+                        s.label
+                    ),
+                ));
+            } else if expired(s) {
+                let when = match &s.expires {
+                    Some(Expiry::On(d)) => format!("expired on {d}"),
+                    Some(Expiry::Unreadable(t)) => format!("has an unreadable expiry {t:?} (expected YYYY-MM-DD)"),
+                    None => String::new(),
+                };
+                kept.extend(hygiene(
+                    EXPIRED_SUPPRESSION,
+                    s.pos,
+                    format!("{} {rule} {when}: it no longer suppresses, and its findings are reported again", s.label),
+                ));
+            }
+        }
         for (rule, was_used) in used {
+            if inert(s, rule) {
+                continue;
+            }
             let why = match state(rule) {
                 _ if *was_used => continue,
                 RuleState::Disabled => continue,
@@ -217,10 +307,67 @@ mod tests {
             SUPPRESSION_WITHOUT_REASON | UNUSED_SUPPRESSION => RuleState::Enabled(Severity::Warning),
             _ => RuleState::Unknown,
         };
-        let (kept, sup) = apply("f", vec![finding("r1", 2), finding("r2", 3), finding("r1", 3)], &s, &state);
+        let (kept, sup) = apply("f", vec![finding("r1", 2), finding("r2", 3), finding("r1", 3)], &s, &States(&state));
         assert_eq!(sup.len(), 2);
         assert_eq!(sup[0].reason, "ok");
         let rules: Vec<(&str, u32)> = kept.iter().map(|f| (f.rule.as_str(), f.line)).collect();
         assert_eq!(rules, [("r1", 3), (SUPPRESSION_WITHOUT_REASON, 3), (UNUSED_SUPPRESSION, 4)]);
+    }
+
+    struct At {
+        today: Date,
+        forbid: &'static [&'static str],
+    }
+
+    impl Judge for At {
+        fn state(&self, r: &str) -> RuleState {
+            match r {
+                EXPIRED_SUPPRESSION | UNUSED_SUPPRESSION | SUPPRESSION_WITHOUT_REASON => {
+                    RuleState::Enabled(Severity::Warning)
+                }
+                _ => RuleState::Enabled(Severity::Error),
+            }
+        }
+        fn today(&self) -> Date {
+            self.today
+        }
+        fn forbids_inline(&self, rule: &str) -> bool {
+            self.forbid.contains(&rule)
+        }
+    }
+
+    #[test]
+    fn a_suppression_stops_the_day_after_its_date() {
+        let text = "# paved:ignore r1 -- waiting for the vendor (until 2026-12-01)\nline2\n";
+        let s = scan_comments(text, true);
+        assert_eq!(s[0].expires, Some(Expiry::On(Date::parse("2026-12-01").unwrap())));
+        assert_eq!(s[0].reason.as_deref(), Some("waiting for the vendor (until 2026-12-01)"));
+        let on = |day: &str| {
+            let judge = At { today: Date::parse(day).unwrap(), forbid: &[] };
+            let (kept, sup) = apply("f", vec![finding("r1", 2)], &s, &judge);
+            (kept.iter().map(|f| f.rule.clone()).collect::<Vec<_>>(), sup.len())
+        };
+        assert_eq!(on("2026-11-30"), (vec![], 1), "tomorrow's expiry still suppresses");
+        assert_eq!(on("2026-12-01"), (vec![], 1), "it suppresses through its last day");
+        let (kept, suppressed) = on("2026-12-02");
+        assert_eq!(suppressed, 0);
+        assert_eq!(kept, ["r1", EXPIRED_SUPPRESSION]);
+        // An unreadable date fails closed.
+        let s = scan_comments("# paved:ignore r1 -- later (until soon)\nline2\n", true);
+        assert_eq!(s[0].expires, Some(Expiry::Unreadable("soon".into())));
+        let (kept, _) =
+            apply("f", vec![finding("r1", 2)], &s, &At { today: Date::parse("2020-01-01").unwrap(), forbid: &[] });
+        assert!(kept[1].message.contains("unreadable expiry \"soon\""), "{:?}", kept[1].message);
+    }
+
+    #[test]
+    fn forbidden_inline_suppressions_suppress_nothing_and_are_errors() {
+        let text = "# paved:ignore r1,r2 -- we know\nline2\n";
+        let s = scan_comments(text, true);
+        let judge = At { today: Date::parse("2026-12-02").unwrap(), forbid: &["r1"] };
+        let (kept, sup) = apply("f", vec![finding("r1", 2), finding("r2", 2)], &s, &judge);
+        assert_eq!(sup.len(), 1, "r2 is still suppressed");
+        let rules: Vec<(&str, Severity)> = kept.iter().map(|f| (f.rule.as_str(), f.severity)).collect();
+        assert_eq!(rules, [("r1", Severity::Error), (FORBIDDEN_SUPPRESSION, Severity::Error)]);
     }
 }

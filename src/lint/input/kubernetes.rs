@@ -162,7 +162,10 @@ fn annotation_suppressions(nodes: &[(usize, Node)]) -> Vec<Suppression> {
                 scope: Scope::Lines(node.pos.line, end),
                 kind: SuppressionKind::Annotation,
                 label: format!("annotation {key}"),
+                expires: None,
             });
+            let last = out.last_mut().expect("pushed");
+            last.expires = crate::lint::suppress::expiry_of(last.reason.as_deref());
         }
     }
     out
