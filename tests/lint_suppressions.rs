@@ -398,3 +398,47 @@ fn forbid_inline_suppressions_leaves_them_to_the_config() {
     fs::write(d.join(".paved.yaml"), "forbid-inline-suppressions: [no-such-rule]\n").unwrap();
     assert_eq!(lint_on(d, "2026-12-02", &[]).status.code(), Some(2));
 }
+
+#[test]
+fn baselines_keep_what_still_matches_and_sarif_says_new_or_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(d.join("Makefile"), "a:\n\tgo test ./a\nb:\n\tgo test ./b\n").unwrap();
+    let out = run(paved().current_dir(d).args(["lint", "--no-config", "--write-baseline", "base.json"]));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("wrote 2 findings to the baseline base.json"),
+        "{}",
+        text(&out)
+    );
+    // One recorded finding is fixed, one new appears.
+    fs::write(d.join("Makefile"), "b:\n\tgo test ./b\nc:\n\tgo test ./c\n").unwrap();
+    let out = run(paved().current_dir(d).args(["lint", "--no-config", "--baseline", "base.json", "--format", "sarif"]));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<(String, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["message"]["text"].as_str().unwrap().to_string(), r["baselineState"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(states[0].0.contains("./b") && states[0].1 == "unchanged", "{states:?}");
+    assert!(states[1].0.contains("./c") && states[1].1 == "new", "{states:?}");
+    // Re-recording over the old baseline keeps the matched finding, adds the new one, and says
+    // how many old entries were dropped.
+    let out = run(paved().current_dir(d).args([
+        "lint",
+        "--no-config",
+        "--baseline",
+        "base.json",
+        "--write-baseline",
+        "base.json",
+    ]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("wrote 2 findings to the baseline base.json; dropped 1 that no longer match"), "{err}");
+    let base: Value = serde_json::from_str(&fs::read_to_string(d.join("base.json")).unwrap()).unwrap();
+    let messages: Vec<&str> =
+        base["findings"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert!(messages.len() == 2 && messages[0].contains("./b") && messages[1].contains("./c"), "{messages:?}");
+    let out = run(paved().current_dir(d).args(["lint", "--no-config", "--baseline", "base.json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -153,6 +153,8 @@ fn report(shift: u32) -> Report {
         // Errors and warnings fail, info does not: JUnit shows both sides of the threshold.
         fail_on: FailOn::At(Severity::Warning),
         config: None,
+        // Compared against a baseline: SARIF marks each result `new` or `unchanged`.
+        baseline: Some(".paved-baseline.json".to_string()),
     }
 }
 

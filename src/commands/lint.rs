@@ -97,8 +97,11 @@ pub fn run(args: LintArgs) -> Result<Status> {
         report
     };
     if let Some(path) = &args.write_baseline {
-        lint::write_baseline(&report, path)?;
-        eprintln!("wrote {} findings to the baseline {}", report.findings.len(), path.display());
+        let dropped = lint::write_baseline(&report, path)?;
+        let kept = report.findings.len()
+            + report.suppressed.iter().filter(|s| s.kind == lint::finding::SuppressionKind::Baseline).count();
+        let note = if dropped > 0 { format!("; dropped {dropped} that no longer match") } else { String::new() };
+        eprintln!("wrote {kept} findings to the baseline {}{note}", path.display());
     }
 
     let color = args.output.is_none()

@@ -60,8 +60,8 @@ struct File {
     findings: Vec<Entry>,
 }
 
-pub fn write(path: &Path, findings: &[Finding], sources: &Sources) -> Result<()> {
-    let prints = fingerprints(findings, sources);
+pub fn write(path: &Path, findings: &[&Finding], sources: &Sources) -> Result<()> {
+    let prints = fingerprints(findings.iter().copied(), sources);
     let entries = findings
         .iter()
         .zip(prints)

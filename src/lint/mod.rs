@@ -100,6 +100,9 @@ pub struct Report {
     pub fail_on: FailOn,
     /// The configuration file used, if any.
     pub config: Option<String>,
+    /// The `--baseline` file compared against, if any: SARIF then marks every result `new` or
+    /// `unchanged`.
+    pub baseline: Option<String>,
 }
 
 impl Report {
@@ -444,6 +447,7 @@ pub fn run(options: &Options) -> Result<Report> {
         policy_errors: Vec::new(),
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
         config: config.path.clone(),
+        baseline: options.baseline.as_ref().map(|p| discover::display_path(p, &cwd)),
     };
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));
@@ -622,6 +626,18 @@ pub fn run(options: &Options) -> Result<Report> {
 }
 
 /// Records the report's findings as a baseline.
-pub fn write_baseline(report: &Report, path: &Path) -> Result<()> {
-    baseline::write(path, &report.findings, &report.sources).context("writing the baseline")
+/// Records the report's findings as a baseline, with the findings the `--baseline` in use still
+/// matched (they are still there); returns how many entries of the baseline file already at
+/// `path` match nothing any more and so are dropped.
+pub fn write_baseline(report: &Report, path: &Path) -> Result<usize> {
+    let mut all: Vec<&Finding> = report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().filter(|s| s.kind == SuppressionKind::Baseline).map(|s| &s.finding))
+        .collect();
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let old = if path.is_file() { baseline::load(path).ok() } else { None };
+    baseline::write(path, &all, &report.sources).context("writing the baseline")?;
+    let new: HashSet<String> = baseline::fingerprints(all.iter().copied(), &report.sources).into_iter().collect();
+    Ok(old.map_or(0, |old| old.difference(&new).count()))
 }

@@ -123,6 +123,9 @@ struct SarifResult<'a> {
     suppressions: Vec<Suppression<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix<'a>>,
+    /// With `--baseline`: `unchanged` for results the baseline holds, `new` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 /// A fix as SARIF 2.1.0 §3.55 has it: changes per artifact, each a deleted region and the
@@ -374,6 +377,7 @@ fn result<'a>(
     key: &Key,
     index: &HashMap<String, usize>,
     suppression: Option<Suppression<'a>>,
+    in_baseline: bool,
 ) -> SarifResult<'a> {
     // The snippet is exactly the region: from the column (in characters) to the end of the line.
     let snippet = fingerprint::source_line(report, finding).map(|line| {
@@ -398,6 +402,7 @@ fn result<'a>(
         partial_fingerprints: BTreeMap::from([("primaryLocationLineHash", key.line_hash())]),
         suppressions: suppression.into_iter().collect(),
         fixes: finding.fix.iter().map(|f| sarif_fix(f)).collect(),
+        baseline_state: report.baseline.as_ref().map(|_| if in_baseline { "unchanged" } else { "new" }),
     }
 }
 
@@ -405,11 +410,16 @@ pub fn render(report: &Report) -> String {
     let (rules, index) = rules(report);
     let keys = fingerprint::compute(report);
 
-    let mut results: Vec<(&Finding, SarifResult)> =
-        report.findings.iter().zip(&keys.findings).map(|(f, key)| (f, result(report, f, key, &index, None))).collect();
+    let mut results: Vec<(&Finding, SarifResult)> = report
+        .findings
+        .iter()
+        .zip(&keys.findings)
+        .map(|(f, key)| (f, result(report, f, key, &index, None, false)))
+        .collect();
     for (s, key) in report.suppressed.iter().zip(&keys.suppressed) {
         let suppression = Suppression { kind: suppression_kind(s.kind), justification: &s.reason };
-        results.push((&s.finding, result(report, &s.finding, key, &index, Some(suppression))));
+        let in_baseline = s.kind == SuppressionKind::Baseline;
+        results.push((&s.finding, result(report, &s.finding, key, &index, Some(suppression), in_baseline)));
     }
     // Reported and suppressed results interleaved in position order, as a reader expects.
     results.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
