@@ -27,6 +27,30 @@ pub enum Command {
     Policy(PolicyArgs),
     /// Render a Helm chart (like `helm template`) or build a kustomization (like `kustomize build`) the way paved lints it
     Render(RenderArgs),
+    /// Work with lint results: merge the JSON results of many repositories into one report
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: ReportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// One report over many `paved lint --format json` results (one per repository)
+    Merge {
+        /// The JSON results to merge
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// json (the merged results, each finding naming its repository)
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write the report to this file instead of stdout
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,6 +153,9 @@ pub struct LintArgs {
     /// Print how many findings each rule has and how many are fixable, instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// The repository's name in JSON results, for `paved report merge` [default: the git work tree's directory name]
+    #[arg(long = "repo-name")]
+    pub repo_name: Option<String>,
     /// Also lint vendor/, third_party/, node_modules/, testdata/, .devcontainer/, and the
     /// manifests, charts, Dockerfiles and Go code under docs/, examples/, e2e/, test/, tests/
     #[arg(long = "no-default-excludes")]

@@ -155,6 +155,11 @@ fn report(shift: u32) -> Report {
         config: None,
         // Compared against a baseline: SARIF marks each result `new` or `unchanged`.
         baseline: Some(".paved-baseline.json".to_string()),
+        repository: paved::lint::repository::Repository {
+            name: "acme/orders".into(),
+            root: ".".into(),
+            commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        },
     }
 }
 

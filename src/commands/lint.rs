@@ -33,6 +33,7 @@ pub fn run(args: LintArgs) -> Result<Status> {
         baseline: args.baseline,
         values: args.values,
         no_default_excludes: args.no_default_excludes,
+        repo_name: args.repo_name,
         // Benchmarks only: parse everything, evaluate nothing (see bench/README.md).
         parse_only: std::env::var_os("PAVED_PARSE_ONLY").is_some_and(|v| v == "1"),
         ..lint::Options::new(paths)

@@ -9,6 +9,7 @@ mod lint;
 mod new;
 mod policy;
 mod render;
+mod report;
 mod rules;
 
 pub fn dispatch(cli: Cli) -> Result<Status> {
@@ -21,5 +22,8 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
             crate::cli::PolicyCommand::Test { dirs } => policy::test(dirs),
         },
         Command::Render(args) => render::run(args),
+        Command::Report(args) => match args.command {
+            crate::cli::ReportCommand::Merge { files, format, output } => report::merge(files, &format, output),
+        },
     }
 }

@@ -16,6 +16,7 @@ pub mod kustomize;
 pub mod policy;
 pub mod policy_test;
 pub mod repo;
+pub mod repository;
 pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
@@ -60,6 +61,8 @@ pub struct Options {
     pub parse_only: bool,
     /// `--no-default-excludes`: lint vendor/, docs/, testdata/, ... too.
     pub no_default_excludes: bool,
+    /// `--repo-name`: the repository's name in the JSON results (else the work tree's name).
+    pub repo_name: Option<String>,
 }
 
 impl Options {
@@ -74,6 +77,7 @@ impl Options {
             values: Vec::new(),
             parse_only: false,
             no_default_excludes: false,
+            repo_name: None,
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Report {
     /// The `--baseline` file compared against, if any: SARIF then marks every result `new` or
     /// `unchanged`.
     pub baseline: Option<String>,
+    /// What was linted: repository name, root, commit (for merged audits).
+    pub repository: repository::Repository,
 }
 
 impl Report {
@@ -448,6 +454,10 @@ pub fn run(options: &Options) -> Result<Report> {
         fail_on: options.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Error)),
         config: config.path.clone(),
         baseline: options.baseline.as_ref().map(|p| discover::display_path(p, &cwd)),
+        repository: {
+            let root = options.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            repository::describe(&root, &discover::display_path(&root, &cwd), options.repo_name.as_deref())
+        },
     };
     for (path, msg) in found.errors {
         report.findings.push(parse_error(&path, 1, None, msg));

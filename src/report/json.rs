@@ -15,6 +15,7 @@ use crate::lint::finding::{Finding, Severity, Suppressed, SuppressionKind};
 #[derive(Serialize)]
 struct Doc<'a> {
     findings: Vec<JsonFinding<'a>>,
+    repository: &'a crate::lint::repository::Repository,
     summary: serde_json::Value,
     suppressed: Vec<JsonSuppressed<'a>>,
     version: u32,
@@ -127,6 +128,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
     let doc = Doc {
         findings: report.findings.iter().map(finding).collect(),
+        repository: &report.repository,
         summary: json!({
             "files": report.files,
             "findings": report.findings.len(),
