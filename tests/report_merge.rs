@@ -90,6 +90,16 @@ fn a_matrix_of_lints_merges_into_their_union() {
         })
         .collect();
     assert_eq!(paved::report::merge::merge(&inputs).unwrap(), m);
+
+    // The same merge as one page, grouped by repository.
+    let page = run(paved().arg("report").arg("merge").args(&files).args(["--format", "html"]));
+    assert!(page.status.success(), "{}", text(&page));
+    let html = String::from_utf8_lossy(&page.stdout);
+    assert!(html.contains(&format!("data-total=\"findings\">{total}<")), "the page's total");
+    assert!(html.contains("Findings by repository") && html.contains("<title>paved audit: 4 repositories</title>"));
+    for r in REPOS {
+        assert!(html.contains(&format!("<td>acme/{r}</td>")), "no row of acme/{r}");
+    }
 }
 
 #[test]

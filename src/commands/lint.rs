@@ -13,7 +13,7 @@ use crate::report::{self, Format};
 
 pub fn run(args: LintArgs) -> Result<Status> {
     let Some(format) = Format::parse(&args.format) else {
-        bail!("--format {:?}: expected human, json, sarif, junit, github or gitlab", args.format);
+        bail!("--format {:?}: expected human, json, sarif, junit, github, gitlab or html", args.format);
     };
     let fail_on = match &args.fail_on {
         Some(s) => {
@@ -92,7 +92,7 @@ pub fn run(args: LintArgs) -> Result<Status> {
         outcome.report
     } else {
         let mut report = lint::run(&options)?;
-        if matches!(format, Format::Human | Format::Json | Format::Sarif) {
+        if matches!(format, Format::Human | Format::Json | Format::Sarif | Format::Html) {
             fix::attach(&mut report);
         }
         report

@@ -8,8 +8,8 @@ use crate::Status;
 use crate::report::merge::{self, Input};
 
 pub fn merge(files: Vec<PathBuf>, format: &str, output: Option<PathBuf>) -> Result<Status> {
-    if format != "json" {
-        bail!("--format {format:?}: `paved report merge` writes json");
+    if format != "json" && format != "html" {
+        bail!("--format {format:?}: `paved report merge` writes json or html");
     }
     let mut inputs = Vec::new();
     for f in &files {
@@ -19,7 +19,11 @@ pub fn merge(files: Vec<PathBuf>, format: &str, output: Option<PathBuf>) -> Resu
         inputs.push(Input { file: f.display().to_string(), doc });
     }
     let merged = merge::merge(&inputs)?;
-    let text = serde_json::to_string_pretty(&merged)? + "\n";
+    let text = if format == "html" {
+        crate::report::html::render_page(&crate::report::html::Page::from_merged(&merged))
+    } else {
+        serde_json::to_string_pretty(&merged)? + "\n"
+    };
     match output {
         Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
         None => {

@@ -3,6 +3,7 @@
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -31,11 +32,12 @@ pub enum Format {
     Junit,
     Github,
     Gitlab,
+    Html,
 }
 
 impl Format {
     /// Every `--format` value, in the order help and error messages list them.
-    pub const NAMES: [&'static str; 6] = ["human", "json", "sarif", "junit", "github", "gitlab"];
+    pub const NAMES: [&'static str; 7] = ["human", "json", "sarif", "junit", "github", "gitlab", "html"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -45,6 +47,7 @@ impl Format {
             "junit" => Some(Self::Junit),
             "github" => Some(Self::Github),
             "gitlab" => Some(Self::Gitlab),
+            "html" => Some(Self::Html),
             _ => None,
         }
     }
@@ -59,5 +62,6 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
         Format::Junit => junit::render(report),
         Format::Github => github::render(report),
         Format::Gitlab => gitlab::render(report),
+        Format::Html => html::render(report),
     }
 }
