@@ -44,7 +44,7 @@ pub enum ReportCommand {
         /// The JSON results to merge
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// json (the merged results, each finding naming its repository) or html (one page)
+        /// json (the merged results, each finding naming its repository), sarif (one run per repository) or html (one page)
         #[arg(long, default_value = "json")]
         format: String,
         /// Write the report to this file instead of stdout

@@ -91,6 +91,25 @@ fn a_matrix_of_lints_merges_into_their_union() {
         .collect();
     assert_eq!(paved::report::merge::merge(&inputs).unwrap(), m);
 
+    // As SARIF: one run per repository, valid against SARIF 2.1.0.
+    let out = run(paved().arg("report").arg("merge").args(&files).args(["--format", "sarif"]));
+    assert!(out.status.success(), "{}", text(&out));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = log["runs"].as_array().unwrap();
+    let ids: Vec<&str> = runs.iter().map(|r| r["automationDetails"]["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, REPOS.iter().map(|r| format!("paved/acme/{r}/")).collect::<Vec<_>>());
+    let results: usize = runs
+        .iter()
+        .map(|r| r["results"].as_array().unwrap().iter().filter(|x| x["suppressions"].is_null()).count())
+        .sum();
+    assert_eq!(results, total);
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(&log).take(5).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
     // The same merge as one page, grouped by repository.
     let page = run(paved().arg("report").arg("merge").args(&files).args(["--format", "html"]));
     assert!(page.status.success(), "{}", text(&page));
@@ -121,4 +140,38 @@ fn results_of_another_schema_version_are_refused() {
     let out = run(Command::new(env!("CARGO_BIN_EXE_paved")).current_dir(d).args(["report", "merge", "junk.json"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("junk.json: not a `paved lint --format json` result (not JSON)"), "{}", text(&out));
+}
+
+/// The audit examples (`examples/audit/`) lint clean with paved, laid out as a repository would
+/// hold them, and with actionlint (a test tool); with kube-linter too when it is on PATH (a
+/// benchmark peer, built by bench/setup-peers.sh, not a test tool).
+#[test]
+fn the_audit_examples_lint_clean() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/audit");
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir_all(d.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(d.join("deploy")).unwrap();
+    std::fs::copy(examples.join("github-matrix.yml"), d.join(".github/workflows/audit.yml")).unwrap();
+    std::fs::copy(examples.join("k8s-indexed-job.yaml"), d.join("deploy/audit.yaml")).unwrap();
+    let out = run(paved().current_dir(d).args(["lint", "--no-config", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 2, "both files are linted as what they are");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v:#}");
+    if let Some(actionlint) = common::require_tool("actionlint") {
+        let out = run(Command::new(actionlint).current_dir(d).arg(".github/workflows/audit.yml"));
+        assert!(out.status.success(), "actionlint: {}", text(&out));
+    }
+    let kube_linter = std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("kube-linter")).find(|p| p.is_file()));
+    match kube_linter {
+        Some(k) => {
+            let out = run(Command::new(k).args(["lint"]).arg(d.join("deploy/audit.yaml")));
+            assert!(out.status.success(), "kube-linter: {}", text(&out));
+        }
+        None => eprintln!(
+            "kube-linter not on PATH (a benchmark peer: bench/setup-peers.sh); checked with paved and actionlint only"
+        ),
+    }
 }

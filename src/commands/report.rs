@@ -8,8 +8,8 @@ use crate::Status;
 use crate::report::merge::{self, Input};
 
 pub fn merge(files: Vec<PathBuf>, format: &str, output: Option<PathBuf>) -> Result<Status> {
-    if format != "json" && format != "html" {
-        bail!("--format {format:?}: `paved report merge` writes json or html");
+    if !matches!(format, "json" | "html" | "sarif") {
+        bail!("--format {format:?}: `paved report merge` writes json, sarif or html");
     }
     let mut inputs = Vec::new();
     for f in &files {
@@ -21,6 +21,8 @@ pub fn merge(files: Vec<PathBuf>, format: &str, output: Option<PathBuf>) -> Resu
     let merged = merge::merge(&inputs)?;
     let text = if format == "html" {
         crate::report::html::render_page(&crate::report::html::Page::from_merged(&merged))
+    } else if format == "sarif" {
+        merge::sarif(&merged)?
     } else {
         serde_json::to_string_pretty(&merged)? + "\n"
     };

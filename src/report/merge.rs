@@ -111,6 +111,86 @@ pub fn merge(inputs: &[Input]) -> Result<Value> {
     }))
 }
 
+/// A lint report rebuilt from one result of a merge (what SARIF needs: findings, suppressed
+/// findings and the rule catalogue; no source lines, which results do not carry).
+fn report_of(doc: &Value, repository: &str, rules: &[crate::lint::policy::RuleMeta]) -> crate::lint::Report {
+    use crate::lint::finding::{FailOn, Finding, Severity, Suppressed, SuppressionKind};
+    let finding = |f: &Value| Finding {
+        rule: f["rule"].as_str().unwrap_or_default().to_string(),
+        severity: Severity::parse(f["severity"].as_str().unwrap_or("error")).unwrap_or(Severity::Error),
+        path: f["path"].as_str().unwrap_or_default().to_string(),
+        line: f["line"].as_u64().unwrap_or(1) as u32,
+        column: f["column"].as_u64().map(|c| c as u32),
+        message: f["message"].as_str().unwrap_or_default().to_string(),
+        help: f["help"].as_str().unwrap_or_default().to_string(),
+        fix: None,
+        hint: None,
+    };
+    let kind = |k: &str| match k {
+        "inline" => SuppressionKind::Inline,
+        "file" => SuppressionKind::File,
+        "annotation" => SuppressionKind::Annotation,
+        "baseline" => SuppressionKind::Baseline,
+        _ => SuppressionKind::Config,
+    };
+    let mine = |list: &Value| -> Vec<Value> {
+        list.as_array().into_iter().flatten().filter(|f| f["repository"] == repository).cloned().collect()
+    };
+    crate::lint::Report {
+        findings: mine(&doc["findings"]).iter().map(finding).collect(),
+        suppressed: mine(&doc["suppressed"])
+            .iter()
+            .map(|s| Suppressed {
+                finding: finding(s),
+                reason: s["reason"].as_str().unwrap_or_default().to_string(),
+                kind: kind(s["kind"].as_str().unwrap_or_default()),
+            })
+            .collect(),
+        files: 0,
+        rules: rules.to_vec(),
+        sources: crate::lint::Sources::default(),
+        charts: Vec::new(),
+        kustomizations: Vec::new(),
+        skipped: Vec::new(),
+        policy_errors: Vec::new(),
+        fail_on: FailOn::At(Severity::Error),
+        config: None,
+        baseline: None,
+        repository: crate::lint::repository::Repository {
+            commit: None,
+            name: repository.to_string(),
+            root: ".".to_string(),
+        },
+    }
+}
+
+/// The merged report as one SARIF log with one run per repository, each run's
+/// `automationDetails.id` naming it (`paved/REPOSITORY/`), as code-scanning tools expect of
+/// several runs of one tool.
+pub fn sarif(merged: &Value) -> Result<String> {
+    let rules = crate::lint::catalogue::all(crate::lint::engine::Engine::load(&[])?.rules());
+    let mut runs = Vec::new();
+    for repo in merged["repositories"].as_array().into_iter().flatten() {
+        let name = repo["name"].as_str().unwrap_or_default();
+        let report = report_of(merged, name, &rules);
+        let log: Value = serde_json::from_str(&crate::report::sarif::render(&report))?;
+        for mut run in log["runs"].as_array().cloned().unwrap_or_default() {
+            run["automationDetails"] = json!({"id": format!("paved/{name}/")});
+            if let Some(commit) = repo["commit"].as_str() {
+                run["versionControlProvenance"] =
+                    json!([{"repositoryUri": format!("urn:paved:{name}"), "revisionId": commit}]);
+            }
+            runs.push(run);
+        }
+    }
+    let log = json!({
+        "$schema": crate::report::sarif::SCHEMA_URL,
+        "version": "2.1.0",
+        "runs": runs,
+    });
+    Ok(serde_json::to_string_pretty(&log)? + "\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
