@@ -80,10 +80,24 @@ fn the_corpus_report_in_headless_chromium() {
     assert_eq!(total(&page, "suppressed"), json["summary"]["suppressed"].as_u64().unwrap());
     assert_eq!(total(&page, "files"), json["summary"]["files"].as_u64().unwrap());
 
-    // Filtering by a rule shows only that rule's rows, all of them.
+    // Filtering by a rule shows only that rule's rows, all of them. A probe appended to a copy
+    // of the page counts the rows the browser actually displays (computed style, so a style
+    // that overrode `hidden` would be caught) of each rule.
     let rule = "image-latest-tag";
     let expected = findings.iter().filter(|f| f["rule"] == rule).count();
     assert!(expected > 0);
+    let probe = "<script>(function(){var rows=document.querySelectorAll('#findings tbody tr'),all=0,mine=0;\
+        rows.forEach(function(r){if(getComputedStyle(r).display!=='none'){all++;if(r.dataset.rule==='RULE')mine++;}});\
+        document.body.dataset.displayed=all;document.body.dataset.displayedRule=mine;})();</script></body>"
+        .replace("RULE", rule);
+    let probed = tmp.path().join("probed.html");
+    std::fs::write(&probed, html.replacen("</body>", &probe, 1)).unwrap();
+    let (displayed, _) = dom(&chromium, &format!("file://{}#rule={rule}", probed.display()));
+    assert!(
+        displayed.contains(&format!("data-displayed=\"{expected}\" data-displayed-rule=\"{expected}\"")),
+        "rows the browser displays for #rule={rule}: {:?}",
+        Regex::new(r#"data-displayed="\d+" data-displayed-rule="\d+""#).unwrap().find(&displayed).map(|m| m.as_str())
+    );
     let (filtered, _) = dom(&chromium, &format!("{url}#rule={rule}"));
     let row = Regex::new(r#"<tr data-rule="([^"]+)" data-severity="[a-z]+"( hidden="")?>"#).unwrap();
     let rows: Vec<(String, bool)> =
@@ -106,6 +120,15 @@ fn the_corpus_report_in_headless_chromium() {
         .arg(&url));
     assert!(out.status.success() && shot.is_file(), "{}", text(&out));
     eprintln!("screenshot: {}", shot.display());
+    let shot = artifacts.join("report-corpus-filtered.png");
+    let profile = tempfile::tempdir().unwrap();
+    let out = run(Command::new(&chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,1600"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("{url}#rule={rule}")));
+    assert!(out.status.success() && shot.is_file(), "{}", text(&out));
+    eprintln!("screenshot (#rule={rule}): {}", shot.display());
 }
 
 /// The page's outline: each element that carries structure, in order, with its id and class;

@@ -6,8 +6,11 @@
 //! script only adds filtering (rule, severity, text; also from the URL: `#rule=ID`,
 //! `#severity=error`, `#q=text`) and sorting by a column; without JavaScript the page is whole.
 //!
-//! Rules' texts are written once in a rules section, not per finding, so a report of 10,000
-//! findings stays a few MB.
+//! Rules' texts are written once in a rules section, not per finding, and rows carry no
+//! attribute they do not need: about 550 bytes a finding (10,000 findings: 5.5 MB). Rows are
+//! laid out as grids (not table rows) so `content-visibility: auto` skips rendering the ones
+//! off screen: the scaled corpus's 24,284 findings open in about 5 s in headless Chromium
+//! instead of 12.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -203,7 +206,21 @@ impl Page {
     }
 }
 
-/// `s` with `& < > " '` escaped, for text and attribute values.
+/// `s` as element text: only `& < >` need escaping there (quotes stay one byte).
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` with `& < > " '` escaped, for attribute values (and text).
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -273,11 +290,13 @@ fn counted<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:1.5rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;width:100%}\
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #d8dee4;vertical-align:top}th{background:#f6f8fa;cursor:pointer;white-space:nowrap}\
-.totals td,.totals th{width:auto}.sev-error{color:#b42318;font-weight:600}.sev-warning{color:#9a6700;font-weight:600}.sev-info{color:#0969da}\
+.totals td,.totals th{width:auto}.sev-error,tr[data-severity=error]>td:first-child{color:#b42318;font-weight:600}.sev-warning,tr[data-severity=warning]>td:first-child{color:#9a6700;font-weight:600}.sev-info,tr[data-severity=info]>td:first-child{color:#0969da}\
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg text{font-size:12px;fill:#1b1f24}svg rect{fill:#0969da}\
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:.4rem;overflow:auto;margin:.3rem 0}\
 details summary{cursor:pointer}.filters{display:none;gap:.5rem;margin:.5rem 0;flex-wrap:wrap}.js .filters{display:flex}\
-.filters input,.filters select{font:inherit;padding:.2rem}#findings td:nth-child(4){min-width:16rem}td code{overflow-wrap:anywhere}.muted{color:#57606a}.count{font-variant-numeric:tabular-nums}";
+.filters input,.filters select{font:inherit;padding:.2rem}td code{overflow-wrap:anywhere}#findings,#findings thead,#findings tbody{display:block}#findings tr{display:grid;grid-template-columns:5.5rem minmax(9rem,14rem) 7rem minmax(12rem,20rem) 1fr}\
+#findings.b tr{grid-template-columns:5.5rem minmax(9rem,14rem) 7rem minmax(12rem,20rem) 1fr 6rem}\
+#findings tbody tr{content-visibility:auto;contain-intrinsic-size:auto 3.2em}#findings tr[hidden]{display:none}.muted{color:#57606a}.count{font-variant-numeric:tabular-nums}";
 
 const SCRIPT: &str = r#"(function(){
 document.documentElement.classList.add('js');
@@ -285,15 +304,16 @@ var t=document.getElementById('findings');if(!t)return;
 var rows=Array.prototype.slice.call(t.tBodies[0].rows);
 var rule=document.getElementById('f-rule'),sev=document.getElementById('f-severity'),q=document.getElementById('f-q'),shown=document.getElementById('shown');
 function apply(){var r=rule.value,s=sev.value,text=q.value.toLowerCase(),n=0;
-rows.forEach(function(row){var ok=(!r||row.dataset.rule===r)&&(!s||row.dataset.severity===s)&&(!text||row.textContent.toLowerCase().indexOf(text)>=0);row.hidden=!ok;if(ok)n++;});
+rows.forEach(function(row){var ok=(!r||row.dataset.rule===r)&&(!s||row.dataset.severity===s)&&(!text||row.textContent.toLowerCase().indexOf(text)>=0);if(row.hidden===ok)row.hidden=!ok;if(ok)n++;});
 shown.textContent=n;}
-function fromHash(){var h=decodeURIComponent(location.hash.slice(1));h.split('&').forEach(function(kv){var p=kv.split('=');if(p[0]==='rule')rule.value=p[1]||'';if(p[0]==='severity')sev.value=p[1]||'';if(p[0]==='q')q.value=p[1]||'';});apply();}
+function fromHash(){var h=decodeURIComponent(location.hash.slice(1));if(!h&&!rule.value&&!sev.value&&!q.value)return;h.split('&').forEach(function(kv){var p=kv.split('=');if(p[0]==='rule')rule.value=p[1]||'';if(p[0]==='severity')sev.value=p[1]||'';if(p[0]==='q')q.value=p[1]||'';});apply();}
 [rule,sev].forEach(function(e){e.addEventListener('change',apply);});q.addEventListener('input',apply);
 window.addEventListener('hashchange',fromHash);
 var order={error:0,warning:1,info:2};
 Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
 var asc=th.dataset.dir!=='asc';th.dataset.dir=asc?'asc':'desc';
-rows.sort(function(a,b){var x=a.cells[i].dataset.key||a.cells[i].textContent,y=b.cells[i].dataset.key||b.cells[i].textContent;
+function key(c){var t=c.textContent,m=/^(.*):(\d+)(?::(\d+))?$/.exec(t);return m?m[1]+':'+('00000000'+m[2]).slice(-8)+':'+('0000'+(m[3]||0)).slice(-4):t;}
+rows.sort(function(a,b){var x=key(a.cells[i]),y=key(b.cells[i]);
 if(th.dataset.sort==='num'){x=+x;y=+y;}else if(th.dataset.sort==='severity'){x=order[x];y=order[y];}
 return (x<y?-1:x>y?1:0)*(asc?1:-1);});
 rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});
@@ -339,6 +359,7 @@ pub fn render_page(page: &Page) -> String {
     for (rule, n) in &by_rule {
         let _ = write!(out, "<option value=\"{}\">{} ({n})</option>", esc(rule), esc(rule));
     }
+    let baselined = page.findings.iter().any(|f| !f.baseline.is_empty());
     out.push_str(
         "</select><select id=\"f-severity\" aria-label=\"severity\"><option value=\"\">every severity</option>\
          <option>error</option><option>warning</option><option>info</option></select>\
@@ -346,37 +367,38 @@ pub fn render_page(page: &Page) -> String {
     );
     let _ = write!(
         out,
-        "<table id=\"findings\"><thead><tr><th data-sort=\"severity\">severity</th><th>rule</th><th>{}</th><th>location</th><th>finding</th>{}</tr></thead><tbody>",
+        "<table id=\"findings\"{}><thead><tr><th data-sort=\"severity\">severity</th><th>rule</th><th>{}</th><th>location</th><th>finding</th>{}</tr></thead><tbody>",
+        if baselined { " class=\"b\"" } else { "" },
         page.group_by,
-        if page.findings.iter().any(|f| !f.baseline.is_empty()) { "<th>baseline</th>" } else { "" }
+        if baselined { "<th>baseline</th>" } else { "" }
     );
     for f in &page.findings {
         let sev = f.severity.as_str();
         let col = f.column.map(|c| format!(":{c}")).unwrap_or_default();
+        // Kept lean (a monorepo's report has tens of thousands of rows): the severity's colour
+        // comes from the row's attribute, the location sorts by a key the script derives.
         let _ = write!(
             out,
-            "<tr data-rule=\"{}\" data-severity=\"{sev}\"><td class=\"sev-{sev}\">{sev}</td><td><a href=\"#rule-{}\">{}</a></td><td>{}</td>\
-             <td data-key=\"{}:{:08}\"><code>{}:{}{col}</code></td><td><details><summary>{}</summary>",
+            "<tr data-rule=\"{}\" data-severity=\"{sev}\"><td>{sev}</td><td><a href=\"#rule-{}\">{}</a></td><td>{}</td>\
+             <td><code>{}:{}{col}</code></td><td><details><summary>{}</summary>",
             esc(&f.rule),
             esc(&f.rule),
-            esc(&f.rule),
-            esc(&f.group),
-            esc(&f.path),
+            text(&f.rule),
+            text(&f.group),
+            text(&f.path),
             f.line,
-            esc(&f.path),
-            f.line,
-            esc(&f.message)
+            text(&f.message)
         );
         if let Some(src) = &f.source {
-            let _ = write!(out, "<pre>{:>5} | {}</pre>", f.line, esc(src.trim_end()));
+            let _ = write!(out, "<pre>{:>5} | {}</pre>", f.line, text(src.trim_end()));
         }
         // The rule's own fix text is in the rules section once; only a finding's own help here.
         let rule_fix = page.rules.get(&f.rule).map(|(_, _, fix)| fix.as_str());
         if !f.help.is_empty() && rule_fix != Some(f.help.as_str()) {
-            let _ = write!(out, "<p>{}</p>", esc(&f.help));
+            let _ = write!(out, "<p>{}</p>", text(&f.help));
         }
         if let Some(how) = f.fixable {
-            let _ = write!(out, "<p class=\"muted\">fixable with <code>paved lint {how}</code></p>");
+            let _ = write!(out, "<p>fix: <code>{how}</code></p>");
         }
         out.push_str("</details></td>");
         if !f.baseline.is_empty() {
@@ -448,6 +470,14 @@ mod tests {
         assert_eq!(top_dir("deploy/app.yaml"), "deploy/");
         assert_eq!(top_dir("Dockerfile"), ".");
         assert_eq!(top_dir("../shared/corpus/x.yaml"), "../shared/corpus/");
+    }
+
+    #[test]
+    fn rows_laid_out_as_grids_still_hide() {
+        // `display: grid` on rows would override the user agent's `[hidden] { display: none }`:
+        // a filtered row must stay hidden.
+        assert!(STYLE.contains("#findings tr{display:grid"));
+        assert!(STYLE.contains("#findings tr[hidden]{display:none}"));
     }
 
     #[test]
