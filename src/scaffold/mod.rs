@@ -3,6 +3,7 @@
 pub mod go_release;
 pub mod options;
 pub mod prompt;
+pub mod record;
 pub mod render;
 pub mod validate;
 pub mod write;

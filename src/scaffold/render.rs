@@ -123,6 +123,10 @@ pub fn render(options: &Options) -> Result<Vec<GeneratedFile>> {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // What was generated, from which answers: the base `paved update` merges from.
+    let record = super::record::record(options, &files);
+    files.push(record);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
