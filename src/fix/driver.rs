@@ -84,7 +84,7 @@ fn counts<'a>(fs: impl IntoIterator<Item = &'a Finding>) -> Counts<'a> {
 /// The files whose findings break the pass: a (rule, file) with more findings than before
 /// minus those fixed, or a fixed finding still there.
 fn broken(before: &Report, after: &Report, fixed: &[&Finding]) -> BTreeMap<String, String> {
-    let (b_file, _) = counts(&before.findings);
+    let (b_file, b_key) = counts(&before.findings);
     let (a_file, a_key) = counts(&after.findings);
     let (f_file, f_key) = counts(fixed.iter().copied());
     let mut out = BTreeMap::new();
@@ -101,7 +101,7 @@ fn broken(before: &Report, after: &Report, fixed: &[&Finding]) -> BTreeMap<Strin
     }
     for f in fixed {
         let k = key(f);
-        let b = before.findings.iter().filter(|x| key(x) == k).count();
+        let b = b_key.get(&k).copied().unwrap_or(0);
         if a_key.get(&k).copied().unwrap_or(0) + f_key.get(&k).copied().unwrap_or(0) > b {
             out.entry(f.path.clone())
                 .or_insert_with(|| format!("the finding is still reported after the fix in {}", f.path));

@@ -23,6 +23,17 @@ pub enum Hint {
     ImageUser { user: Option<String>, numeric_non_root: bool },
 }
 
+/// Container hints by display path, then line.
+pub type ContainerHints = HashMap<String, HashMap<u32, Vec<Hint>>>;
+
+/// Whether a fix of `rule` reads a hint at all (most findings need no lookup).
+pub fn wanted(rule: &str) -> bool {
+    matches!(
+        rule,
+        "liveness-probe-missing" | "readiness-probe-missing" | "run-as-non-root" | "capabilities-not-dropped"
+    )
+}
+
 /// The hint of `hints` (a container's) that a fix of `rule` needs.
 pub fn for_rule<'a>(rule: &str, hints: &'a [Hint]) -> Option<&'a Hint> {
     hints.iter().find(|h| match h {
@@ -36,13 +47,13 @@ const READINESS: [&str; 6] = ["/readyz", "/ready", "/readiness", "/healthz", "/h
 
 /// The hints of each container, by (display path, line): probes for those that run a linked Go
 /// binary whose routes are known, the image's user name for those whose Dockerfile ends so.
-pub fn container_hints(repo: &Value) -> HashMap<(String, u32), Vec<Hint>> {
-    let mut out: HashMap<(String, u32), Vec<Hint>> = HashMap::new();
+pub fn container_hints(repo: &Value) -> ContainerHints {
+    let mut out: ContainerHints = HashMap::new();
     for c in repo["containers"].as_array().into_iter().flatten() {
         let (Some(path), Some(line)) = (c["path"].as_str(), c["line"].as_u64()) else { continue };
         let hints: Vec<Hint> = probe_hint(c).into_iter().chain(user_hint(repo, c)).collect();
         if !hints.is_empty() {
-            out.entry((path.to_string(), line as u32)).or_default().extend(hints);
+            out.entry(path.to_string()).or_default().entry(line as u32).or_default().extend(hints);
         }
     }
     out
@@ -140,7 +151,7 @@ mod tests {
         );
         let hints = container_hints(&json!({"containers": [c]}));
         assert_eq!(
-            hints[&("deploy/app.yaml".to_string(), 9)][0],
+            hints["deploy/app.yaml"][&9][0],
             Hint::Probe { port: "http".into(), liveness: Some("/healthz".into()), readiness: Some("/readyz".into()) }
         );
     }
@@ -161,5 +172,18 @@ mod tests {
         // No health-style route.
         let c = container(json!([{"path": "/api"}]), json!([]), json!([{"port": 8080}]));
         assert!(container_hints(&json!({"containers": [c]})).is_empty());
+    }
+
+    #[test]
+    fn wanted_lists_exactly_the_rules_a_hint_serves() {
+        let hints = [
+            Hint::Probe { port: "http".into(), liveness: None, readiness: None },
+            Hint::ImageUser { user: None, numeric_non_root: false },
+        ];
+        for rule in ["liveness-probe-missing", "readiness-probe-missing", "run-as-non-root", "capabilities-not-dropped"]
+        {
+            assert!(wanted(rule) && for_rule(rule, &hints).is_some(), "{rule}");
+        }
+        assert!(!wanted("image-latest-tag") && for_rule("image-latest-tag", &hints).is_none());
     }
 }

@@ -515,8 +515,11 @@ pub fn run(options: &Options) -> Result<Report> {
         if hints.is_empty() {
             return;
         }
-        for f in found.iter_mut() {
-            let hint = hints.get(&(f.path.clone(), f.line)).and_then(|hs| crate::fix::hints::for_rule(&f.rule, hs));
+        for f in found.iter_mut().filter(|f| crate::fix::hints::wanted(&f.rule)) {
+            let hint = hints
+                .get(f.path.as_str())
+                .and_then(|lines| lines.get(&f.line))
+                .and_then(|hs| crate::fix::hints::for_rule(&f.rule, hs));
             if let Some(h) = hint {
                 f.hint = Some(Box::new(h.clone()));
             }
