@@ -115,6 +115,14 @@ fn broken(before: &Report, after: &Report, fixed: &[&Finding]) -> BTreeMap<Strin
     out
 }
 
+/// Which files a fix may edit: only files paved linted in `report` — a finding's file, or a
+/// file of a chart it rendered (values.yaml). Excluded and unread files are never written.
+fn editable(report: &Report) -> impl Fn(&str) -> bool + '_ {
+    let linted: HashSet<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    let chart_dirs: Vec<String> = report.charts.iter().map(|c| format!("{}/", c.trim_end_matches('/'))).collect();
+    move |p: &str| linted.contains(p) || chart_dirs.iter().any(|c| p.starts_with(c.as_str()))
+}
+
 /// Runs the fix passes over `options`' lint roots.
 pub fn run(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
     let result = passes(options, fo);
@@ -141,11 +149,7 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
         attempts += 1;
         let mut files = Files::default();
         let mut candidates: Vec<(usize, Fix)> = Vec::new();
-        // A fix edits only files paved linted: a finding's file, or a file of a chart it
-        // rendered (values.yaml). Excluded and unread files are never written.
-        let linted: HashSet<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
-        let chart_dirs: Vec<String> = report.charts.iter().map(|c| format!("{}/", c.trim_end_matches('/'))).collect();
-        let may_edit = |p: &str| linted.contains(p) || chart_dirs.iter().any(|c| p.starts_with(c.as_str()));
+        let may_edit = editable(&report);
         for (i, f) in report.findings.iter().enumerate() {
             if declined.contains_key(&key(f)) {
                 continue;
@@ -166,6 +170,7 @@ fn passes(options: &lint::Options, fo: FixOptions) -> Result<Outcome> {
             }
             candidates.push((i, fix));
         }
+        drop(may_edit);
         let refs: Vec<&Fix> = candidates.iter().map(|(_, f)| f).collect();
         let alone = candidates.iter().position(|(i, _)| isolate.contains(&key(&report.findings[*i])));
         let chosen: Vec<usize> = match alone {
@@ -304,4 +309,33 @@ fn set_overlay(texts: &BTreeMap<String, String>, canon: &mut HashMap<String, Pat
         overlay.insert(c, Arc::from(text.as_bytes()));
     }
     crate::vfs::set(overlay);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::finding::Severity;
+
+    #[test]
+    fn only_linted_files_and_rendered_charts_are_editable() {
+        let mut report = crate::report::merge::report_of(&serde_json::json!({}), "repo", &[]);
+        report.findings.push(Finding {
+            rule: "r".into(),
+            severity: Severity::Error,
+            path: "deploy/app.yaml".into(),
+            line: 1,
+            column: None,
+            message: String::new(),
+            help: String::new(),
+            fix: None,
+            hint: None,
+        });
+        report.charts.push("charts/web".into());
+        let may = editable(&report);
+        assert!(may("deploy/app.yaml"));
+        assert!(may("charts/web/values.yaml"));
+        assert!(!may("deploy/other.yaml"), "a file with no finding was not linted for this fix");
+        assert!(!may("charts/webapp/values.yaml"), "another chart's directory");
+        assert!(!may("vendor/x/app.yaml"));
+    }
 }

@@ -113,7 +113,7 @@ pub fn merge(inputs: &[Input]) -> Result<Value> {
 
 /// A lint report rebuilt from one result of a merge (what SARIF needs: findings, suppressed
 /// findings and the rule catalogue; no source lines, which results do not carry).
-fn report_of(doc: &Value, repository: &str, rules: &[crate::lint::policy::RuleMeta]) -> crate::lint::Report {
+pub(crate) fn report_of(doc: &Value, repository: &str, rules: &[crate::lint::policy::RuleMeta]) -> crate::lint::Report {
     use crate::lint::finding::{FailOn, Finding, Severity, Suppressed, SuppressionKind};
     let finding = |f: &Value| Finding {
         rule: f["rule"].as_str().unwrap_or_default().to_string(),
